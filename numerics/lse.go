@@ -1,0 +1,41 @@
+package numerics
+
+import "math"
+
+// LogSumExp returns log Σ_i exp(x_i) computed as m + log Σ exp(x_i − m),
+// m = max x_i, so that it never overflows and loses at most a few ulps
+// relative to the exact value. It returns −Inf for an empty slice or when
+// every entry is −Inf, +Inf if some entry is +Inf, and NaN only if some
+// entry is NaN.
+func LogSumExp(x []float64) float64 {
+	m := math.Inf(-1)
+	for _, v := range x {
+		if v > m || math.IsNaN(v) {
+			m = v
+		}
+	}
+	if math.IsInf(m, 0) || math.IsNaN(m) {
+		return m
+	}
+	s := 0.0
+	for _, v := range x {
+		s += math.Exp(v - m)
+	}
+	return m + math.Log(s)
+}
+
+// Softmax writes exp(x_i − LogSumExp(x)) into dst (allocated if nil or of the
+// wrong length) and returns it. Entries are in [0, 1] and sum to 1 within
+// len(x) ulps for any finite input, however large its magnitude (no
+// overflow: the maximum is subtracted first). An all −Inf input yields NaN
+// entries; callers that allow it must check.
+func Softmax(dst, x []float64) []float64 {
+	if len(dst) != len(x) {
+		dst = make([]float64, len(x))
+	}
+	l := LogSumExp(x)
+	for i, v := range x {
+		dst[i] = math.Exp(v - l)
+	}
+	return dst
+}
