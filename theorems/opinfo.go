@@ -1,0 +1,375 @@
+package theorems
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+
+	"github.com/otverify/otverify/numerics"
+)
+
+// ErrUnsupported is returned by OpInfo.Invoke for an operation the Ops table
+// does not offer (otv/1 error code "unsupported").
+var ErrUnsupported = errors.New("unsupported operation")
+
+// Caller sends one otv/1 request and decodes its result; the otv/1 client
+// implements it.
+type Caller interface {
+	Call(op string, args, result any) error
+}
+
+// CallHook observes a completed call of an operation: its arguments, its
+// result (the zero value on error) and its error.
+type CallHook func(op string, args, result any, err error)
+
+// OpInfo describes one operation of the Ops table generically, so that the
+// otv/1 server, the otv/1 client and the claim recorder need no per-op code.
+type OpInfo struct {
+	// Name is the protocol.md name, e.g. "ot.emd".
+	Name string
+	// Required lists the argument fields that must be present and non-null.
+	Required []string
+
+	has    func(*Ops) bool
+	invoke func(*Ops, []byte) (any, error)
+	bind   func(*Ops, Caller)
+	wrap   func(*Ops, CallHook)
+	check  func(args, result any) error
+}
+
+// Has reports whether ops offers the operation.
+func (oi OpInfo) Has(ops *Ops) bool { return oi.has(ops) }
+
+// Invoke decodes raw JSON arguments strictly (see DecodeArgs), calls the
+// operation and returns its result. It returns ErrUnsupported if ops lacks
+// the operation and an error wrapping numerics.ErrInvalid for malformed
+// arguments; other errors come from the operation itself.
+func (oi OpInfo) Invoke(ops *Ops, raw []byte) (any, error) { return oi.invoke(ops, raw) }
+
+// Bind sets the operation's entry of ops to one that forwards to c.
+func (oi OpInfo) Bind(ops *Ops, c Caller) { oi.bind(ops, c) }
+
+// CheckResult validates the shape and finiteness of an answer against its
+// arguments (plan n×m, perm of length n, no NaN/Inf, …). A non-nil error is
+// a protocol fault of the implementation.
+func (oi OpInfo) CheckResult(args, result any) error { return oi.check(args, result) }
+
+func opInfo[A, R any](name string, field func(*Ops) *func(A) (R, error), check func(A, R) error, required ...string) OpInfo {
+	return OpInfo{
+		Name:     name,
+		Required: required,
+		has:      func(o *Ops) bool { return *field(o) != nil },
+		invoke: func(o *Ops, raw []byte) (any, error) {
+			f := *field(o)
+			if f == nil {
+				return nil, ErrUnsupported
+			}
+			var a A
+			if err := DecodeArgs(raw, required, &a); err != nil {
+				return nil, err
+			}
+			return f(a)
+		},
+		bind: func(o *Ops, c Caller) {
+			*field(o) = func(a A) (R, error) {
+				var r R
+				err := c.Call(name, a, &r)
+				return r, err
+			}
+		},
+		wrap: func(o *Ops, hook CallHook) {
+			f := *field(o)
+			if f == nil {
+				return
+			}
+			*field(o) = func(a A) (R, error) {
+				r, err := f(a)
+				hook(name, a, r, err)
+				return r, err
+			}
+		},
+		check: func(a, r any) error {
+			ra, ok1 := r.(R)
+			aa, ok2 := a.(A)
+			if !ok1 || !ok2 {
+				return fmt.Errorf("%s: result of type %T for args %T", name, r, a)
+			}
+			if err := finite(reflect.ValueOf(ra), "result"); err != nil {
+				return err
+			}
+			if check == nil {
+				return nil
+			}
+			return check(aa, ra)
+		},
+	}
+}
+
+// Operations lists every operation of protocol.md in a fixed order.
+var Operations = []OpInfo{
+	opInfo(OpEMD, func(o *Ops) *func(EMDArgs) (EMDResult, error) { return &o.EMD }, checkEMD, "a", "b"),
+	opInfo(OpEMD1D, func(o *Ops) *func(EMD1DArgs) (CostResult, error) { return &o.EMD1D }, nil, "x", "y", "a", "b", "p"),
+	opInfo(OpAssignment, func(o *Ops) *func(AssignmentArgs) (AssignmentResult, error) { return &o.Assignment }, checkAssignment),
+	opInfo(OpSinkhorn, func(o *Ops) *func(SinkhornArgs) (SinkhornResult, error) { return &o.Sinkhorn }, checkSinkhorn, "a", "b", "eps"),
+	opInfo(OpSinkhornDivergence, func(o *Ops) *func(DivergenceArgs) (ValueResult, error) { return &o.SinkhornDivergence }, nil, "x", "y", "a", "b", "eps"),
+	opInfo(OpSlicedW2, func(o *Ops) *func(SlicedArgs) (ValueResult, error) { return &o.SlicedW2 }, nil, "x", "y", "theta"),
+	opInfo(OpQuantile, func(o *Ops) *func(QuantileArgs) (QuantileResult, error) { return &o.Quantile },
+		func(a QuantileArgs, r QuantileResult) error { return wantLen("q", r.Q, len(a.U)) }, "x", "a", "u"),
+	opInfo(OpBures, func(o *Ops) *func(BuresArgs) (BuresResult, error) { return &o.Bures }, nil, "m0", "S0", "m1", "S1"),
+	opInfo(OpGaussOTMap, func(o *Ops) *func(GaussMapArgs) (MatrixResult, error) { return &o.GaussOTMap }, checkSquare, "S0", "S1"),
+	opInfo(OpGaussKRMap, func(o *Ops) *func(GaussMapArgs) (MatrixResult, error) { return &o.GaussKRMap }, checkSquare, "S0", "S1"),
+	opInfo(OpGaussFMMap, func(o *Ops) *func(GaussMapArgs) (MatrixResult, error) { return &o.GaussFMMap }, checkSquare, "S0", "S1", "t"),
+	opInfo(OpGaussFlow, func(o *Ops) *func(GaussFlowArgs) (GaussFlowResult, error) { return &o.GaussFlow },
+		func(a GaussFlowArgs, r GaussFlowResult) error { return wantMatrix("Cdot", r.Cdot, len(a.C), len(a.C)) }, "energy", "C"),
+	opInfo(OpGMMScore, func(o *Ops) *func(GMMScoreArgs) (ScoreResult, error) { return &o.GMMScore },
+		func(a GMMScoreArgs, r ScoreResult) error { return wantMatrix("score", r.Score, len(a.Z), cols(a.Z)) }, "w", "mu", "s2", "z"),
+	opInfo(OpGMMDenoise, func(o *Ops) *func(DenoiseArgs) (MeanResult, error) { return &o.GMMDenoise },
+		func(a DenoiseArgs, r MeanResult) error { return wantMatrix("mean", r.Mean, len(a.Z), cols(a.Z)) }, "w", "mu", "sigma", "z"),
+	opInfo(OpFlowVelocity, func(o *Ops) *func(VelocityArgs) (FieldResult, error) { return &o.FlowVelocity },
+		func(a VelocityArgs, r FieldResult) error { return wantMatrix("v", r.V, len(a.Z), cols(a.Z)) }, "schedule", "w", "mu", "sigma", "t", "z"),
+	opInfo(OpDriftField, func(o *Ops) *func(DriftArgs) (FieldResult, error) { return &o.DriftField },
+		func(a DriftArgs, r FieldResult) error { return wantMatrix("v", r.V, len(a.X), cols(a.X)) }, "x", "ypos", "yneg", "tau", "kernel"),
+	opInfo(OpAttnGamma, func(o *Ops) *func(AttnArgs) (GammaResult, error) { return &o.AttnGamma },
+		func(a AttnArgs, r GammaResult) error { return wantMatrix("gamma", r.Gamma, len(a.X), cols(a.X)) }, "Q", "K", "V", "x"),
+	opInfo(OpARSample, func(o *Ops) *func(ARSampleArgs) (IndexResult, error) { return &o.ARSample },
+		func(a ARSampleArgs, r IndexResult) error {
+			if r.Index < 0 || r.Index >= len(a.P) {
+				return fmt.Errorf("index %d out of range [0,%d)", r.Index, len(a.P))
+			}
+			return nil
+		}, "p", "u"),
+}
+
+// LookupOp returns the OpInfo of the named operation.
+func LookupOp(name string) (OpInfo, bool) {
+	for _, oi := range Operations {
+		if oi.Name == name {
+			return oi, true
+		}
+	}
+	return OpInfo{}, false
+}
+
+// List returns the names of the operations ops offers, in protocol order.
+func (o *Ops) List() []string {
+	var names []string
+	for _, oi := range Operations {
+		if oi.has(o) {
+			names = append(names, oi.Name)
+		}
+	}
+	return names
+}
+
+// Has reports whether ops offers the named operation.
+func (o *Ops) Has(name string) bool {
+	oi, ok := LookupOp(name)
+	return ok && oi.has(o)
+}
+
+// Restrict returns a copy of ops keeping only the named operations.
+func (o *Ops) Restrict(names []string) Ops {
+	var r Ops
+	keep := map[string]bool{}
+	for _, n := range names {
+		keep[n] = true
+	}
+	src, dst := reflect.ValueOf(o).Elem(), reflect.ValueOf(&r).Elem()
+	for i, oi := range Operations {
+		_ = i
+		if keep[oi.Name] && oi.has(o) {
+			f := opField(oi.Name)
+			dst.FieldByName(f).Set(src.FieldByName(f))
+		}
+	}
+	return r
+}
+
+// Wrapped returns a copy of ops in which every call is reported to hook.
+func (o *Ops) Wrapped(hook CallHook) Ops {
+	r := *o
+	for _, oi := range Operations {
+		oi.wrap(&r, hook)
+	}
+	return r
+}
+
+func opField(name string) string {
+	for i, oi := range Operations {
+		if oi.Name == name {
+			return reflect.TypeOf(Ops{}).Field(i).Name
+		}
+	}
+	return ""
+}
+
+// DecodeArgs decodes the JSON object raw into dst strictly, as the otv/1
+// server must: raw must be an object; every field named in required must be
+// present; no value anywhere may be null (encoding/json would silently leave
+// a zero); numbers must fit float64; types must match. Unknown fields are
+// ignored (forward compatibility). Errors wrap numerics.ErrInvalid.
+func DecodeArgs(raw []byte, required []string, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		return numerics.Invalidf("args: %v", err)
+	}
+	obj, ok := generic.(map[string]any)
+	if !ok {
+		return numerics.Invalidf("args must be a JSON object")
+	}
+	for _, k := range required {
+		if _, ok := obj[k]; !ok {
+			return numerics.Invalidf("args: missing field %q", k)
+		}
+	}
+	if path := findNull(generic, "args"); path != "" {
+		return numerics.Invalidf("%s is null", path)
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return numerics.Invalidf("args: %v", err)
+	}
+	return nil
+}
+
+func findNull(v any, path string) string {
+	switch x := v.(type) {
+	case nil:
+		return path
+	case map[string]any:
+		for k, e := range x {
+			if p := findNull(e, path+"."+k); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if p := findNull(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// finite returns an error naming the first NaN or ±Inf found in v.
+func finite(v reflect.Value, path string) error {
+	switch v.Kind() {
+	case reflect.Float64, reflect.Float32:
+		f := v.Float()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("%s is %v (NaN and ±Inf never appear in a valid answer)", path, f)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if err := finite(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return finite(v.Elem(), path)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < v.NumField(); i++ {
+			name := t.Field(i).Tag.Get("json")
+			if j := bytes.IndexByte([]byte(name), ','); j >= 0 {
+				name = name[:j]
+			}
+			if name == "" {
+				name = t.Field(i).Name
+			}
+			if err := finite(v.Field(i), path+"."+name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func cols(M [][]float64) int {
+	if len(M) == 0 {
+		return 0
+	}
+	return len(M[0])
+}
+
+func wantLen[T any](name string, v []T, n int) error {
+	if len(v) != n {
+		return fmt.Errorf("%s has %d entries, want %d", name, len(v), n)
+	}
+	return nil
+}
+
+func wantMatrix(name string, M [][]float64, rows, cols int) error {
+	if len(M) != rows {
+		return fmt.Errorf("%s has %d rows, want %d", name, len(M), rows)
+	}
+	for i, r := range M {
+		if len(r) != cols {
+			return fmt.Errorf("%s row %d has %d entries, want %d", name, i, len(r), cols)
+		}
+	}
+	return nil
+}
+
+func checkEMD(a EMDArgs, r EMDResult) error {
+	n, m := len(a.A), len(a.B)
+	if a.PlanFormat != "sparse" {
+		if err := wantMatrix("plan", r.Plan, n, m); err != nil {
+			return err
+		}
+	}
+	if r.F != nil || r.G != nil {
+		if err := wantLen("f", r.F, n); err != nil {
+			return err
+		}
+		return wantLen("g", r.G, m)
+	}
+	return nil
+}
+
+func checkSinkhorn(a SinkhornArgs, r SinkhornResult) error {
+	n, m := len(a.A), len(a.B)
+	if a.PlanFormat == "none" {
+		if r.F == nil || r.G == nil {
+			return fmt.Errorf("plan_format none requires f and g")
+		}
+	} else if err := wantMatrix("plan", r.Plan, n, m); err != nil {
+		return err
+	}
+	if r.F != nil || r.G != nil {
+		if err := wantLen("f", r.F, n); err != nil {
+			return err
+		}
+		return wantLen("g", r.G, m)
+	}
+	return nil
+}
+
+func checkAssignment(a AssignmentArgs, r AssignmentResult) error {
+	n := len(a.C)
+	if a.C == nil {
+		n = len(a.X)
+	}
+	if err := wantLen("perm", r.Perm, n); err != nil {
+		return err
+	}
+	seen := make([]bool, n)
+	for i, p := range r.Perm {
+		if p < 0 || p >= n || seen[p] {
+			return fmt.Errorf("perm is not a permutation of 0..%d (entry %d is %d)", n-1, i, p)
+		}
+		seen[p] = true
+	}
+	return nil
+}
+
+func checkSquare(a GaussMapArgs, r MatrixResult) error {
+	return wantMatrix("A", r.A, len(a.S0), len(a.S0))
+}
