@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/otverify/otverify/reports"
+	"github.com/otverify/otverify/theorems"
+)
+
+// runFlags are the flags shared by `run` and `impl`.
+type runFlags struct {
+	families, claims, ops listFlag
+	checks                int
+	seed                  uint64
+	budget                time.Duration
+	shrink                time.Duration
+	format, out           string
+	verbose               bool
+	parallel              int
+}
+
+func (rf *runFlags) register(fs *flag.FlagSet) {
+	fs.Var(&rf.families, "family", "only claims of these families (comma-separated)")
+	fs.Var(&rf.claims, "claim", "only these claim ids (comma-separated; a trailing * matches a prefix)")
+	fs.Var(&rf.ops, "ops", "only claims exercising these ops (comma-separated)")
+	fs.IntVar(&rf.checks, "checks", 100, "random instances per claim")
+	fs.Uint64Var(&rf.seed, "seed", 1, "seed of the instance generator (same seed, same report)")
+	fs.DurationVar(&rf.budget, "budget", 60*time.Second, "wall-time budget of the whole run")
+	fs.DurationVar(&rf.shrink, "shrink-time", 10*time.Second, "time allowed to shrink one counterexample")
+	fs.StringVar(&rf.format, "format", "text", "report format: text, json, junit or md")
+	fs.StringVar(&rf.out, "out", "", "write the report to this file (default stdout)")
+	fs.BoolVar(&rf.verbose, "v", false, "verbose text report (closeness to tolerance, witnesses)")
+	fs.IntVar(&rf.parallel, "parallel", 0, "claims run at once (default GOMAXPROCS; results do not depend on it)")
+}
+
+func (rf *runFlags) validate() error {
+	if rf.checks <= 0 {
+		return fmt.Errorf("--checks must be positive")
+	}
+	if rf.seed == 0 {
+		return fmt.Errorf("--seed must be nonzero (0 would make rapid pick a random seed)")
+	}
+	if rf.budget <= 0 {
+		return fmt.Errorf("--budget must be positive")
+	}
+	switch rf.format {
+	case "text", "json", "junit", "md":
+	default:
+		return fmt.Errorf("unknown format %q (text, json, junit or md)", rf.format)
+	}
+	return nil
+}
+
+func (rf *runFlags) options(repro string) theorems.Options {
+	return theorems.Options{Seed: rf.seed, Checks: rf.checks, Budget: rf.budget, ShrinkTime: rf.shrink,
+		Parallel: rf.parallel, Repro: repro}
+}
+
+func cmdRun(stdout, stderr io.Writer, args []string) (int, error) {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var rf runFlags
+	rf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return 2, err
+	}
+	if fs.NArg() > 0 {
+		return 2, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if err := rf.validate(); err != nil {
+		return 2, err
+	}
+	claims, err := theorems.Select(rf.families, rf.claims, rf.ops)
+	if err != nil {
+		return 2, err
+	}
+	if len(claims) == 0 {
+		return 2, fmt.Errorf("no claim selected")
+	}
+	ops := theorems.ReferenceOps()
+	opts := rf.options(self() + " run")
+	start := time.Now()
+	results := theorems.Run(claims, &ops, opts)
+	rep := reports.New("reference", opts, results, time.Since(start))
+	if err := writeReport(stdout, rep, rf); err != nil {
+		return 2, err
+	}
+	return exitCode(rep, false), nil
+}
+
+// exitCode: 1 if a claim was falsified; a claim in error is our own fault
+// when checking the reference (2) and a protocol fault of the
+// implementation when checking another program (1).
+func exitCode(rep *reports.Report, impl bool) int {
+	switch {
+	case rep.Summary.Error > 0 && !impl:
+		return 2
+	case rep.Summary.Fail > 0 || rep.Summary.Error > 0:
+		return 1
+	}
+	return 0
+}
+
+func writeReport(stdout io.Writer, rep *reports.Report, rf runFlags) error {
+	var buf bytes.Buffer
+	var err error
+	switch rf.format {
+	case "json":
+		err = reports.WriteJSON(&buf, rep)
+	case "junit":
+		err = reports.WriteJUnit(&buf, rep)
+	case "md":
+		err = reports.WriteMarkdown(&buf, rep)
+	default:
+		err = reports.WriteText(&buf, rep, rf.verbose)
+	}
+	if err != nil {
+		return err
+	}
+	if rf.out == "" {
+		_, err = stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := os.WriteFile(rf.out, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	s := rep.Summary
+	_, err = fmt.Fprintf(stdout, "%d passed, %d failed, %d skipped, %d errors; report written to %s\n", s.Pass, s.Fail, s.Skip, s.Error, rf.out)
+	return err
+}
