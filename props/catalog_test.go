@@ -1,15 +1,26 @@
 package props
 
 import (
+	"flag"
+	"strings"
 	"testing"
 
 	"github.com/otverify/otverify/theorems"
 )
 
+var familyFlag = flag.String("otv.family", "", "only these claim families (comma-separated)")
+
 // TestCatalog runs every registered claim under rapid against the reference
 // implementation: the suite's own correctness gate.
+//
+// -otv.family a,b restricts it to some families (for quick iteration:
+// go test ./props -run TestCatalog -otv.family gaussian).
 func TestCatalog(t *testing.T) {
-	results, err := Run(theorems.ReferenceOps(), Options{})
+	var fams []string
+	if *familyFlag != "" {
+		fams = strings.Split(*familyFlag, ",")
+	}
+	results, err := Run(theorems.ReferenceOps(), Options{Families: fams})
 	if err != nil {
 		t.Fatal(err)
 	}
