@@ -106,6 +106,7 @@ type claimRun struct {
 	executed      int
 	truncated     bool
 	failureSeen   bool
+	checksToFail  int // instances checked when the first failure was seen
 	lastFail      *Case
 	worst         float64
 	notApplicable string
@@ -145,6 +146,9 @@ func property(c *Claim, ops *Ops, run *claimRun) func(*rapid.T) {
 			skipped := r != nil && fmt.Sprintf("%T", r) == "rapid.invalidData"
 			if (r != nil && !skipped) || t.Failed() {
 				run.mu.Lock()
+				if !run.failureSeen {
+					run.checksToFail = run.executed
+				}
 				run.failureSeen = true
 				cs := env.cas
 				if r != nil && cs.Message == "" {
@@ -261,6 +265,11 @@ func runClaim(c *Claim, ops *Ops, opts Options, deadline time.Time) (res Result)
 	<-done
 	res.Duration = time.Since(start).Seconds()
 	res.Checks = run.executed
+	if run.failureSeen {
+		// Count the instances drawn up to the failure, not the replays of
+		// shrinking.
+		res.Checks = run.checksToFail
+	}
 	res.Truncated = run.truncated
 	res.WorstRatio = run.worst
 	repro := fmt.Sprintf("%s --claim %s --seed %d --checks %d", opts.Repro, c.ID, opts.Seed, opts.Checks)
