@@ -326,6 +326,35 @@ func bruteAssignment(C [][]float64) (float64, []int) {
 // constraint is dropped (it is implied), so the constraint matrix has full
 // row rank.
 func lpOT(a, b []float64, C [][]float64) (val float64, err error) {
+	// Atoms of zero mass carry nothing and do not change the optimum; they
+	// only make the LP degenerate (gonum's phase 1 can then report a
+	// feasible problem infeasible), so they are dropped.
+	var ia, ib []int
+	for i, v := range a {
+		if v > 0 {
+			ia = append(ia, i)
+		}
+	}
+	for j, v := range b {
+		if v > 0 {
+			ib = append(ib, j)
+		}
+	}
+	if len(ia) < len(a) || len(ib) < len(b) {
+		a2, b2 := make([]float64, len(ia)), make([]float64, len(ib))
+		C2 := make([][]float64, len(ia))
+		for r, i := range ia {
+			a2[r] = a[i]
+			C2[r] = make([]float64, len(ib))
+			for c, j := range ib {
+				C2[r][c] = C[i][j]
+			}
+		}
+		for c, j := range ib {
+			b2[c] = b[j]
+		}
+		a, b, C = a2, b2, C2
+	}
 	n, m := len(a), len(b)
 	defer func() {
 		if r := recover(); r != nil {
