@@ -6,6 +6,7 @@
 //	verify                  same as `verify run` with the default budget
 //	verify list             the catalog: id, family, title, source, ops
 //	verify run              every claim against the reference implementation
+//	verify impl --cmd "…"   the same claims against another program over otv/1
 //	verify serve            the reference as an otv/1 server on stdin/stdout
 //	verify help             this text
 //
@@ -40,6 +41,7 @@ const usage = `usage: verify <command> [flags]
 
 commands:
   run      check every claim against the reference implementation (default)
+  impl     check another implementation over otv/1: verify impl --cmd "…"
   list     print the catalog of claims
   serve    serve the reference implementation over otv/1 on stdin/stdout
   help     print this text
@@ -59,6 +61,8 @@ func run(stdin io.Reader, stdout, stderr io.Writer, args []string) int {
 	switch cmd {
 	case "run":
 		code, err = cmdRun(stdout, stderr, args)
+	case "impl":
+		code, err = cmdImpl(stdout, stderr, args)
 	case "list":
 		err = cmdList(stdout, args)
 	case "serve":
