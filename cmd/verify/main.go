@@ -8,6 +8,7 @@
 //	verify run              every claim against the reference implementation
 //	verify impl --cmd "…"   the same claims against another program over otv/1
 //	verify serve            the reference as an otv/1 server on stdin/stdout
+//	verify vectors          write (--out DIR) or replay (--check DIR) test vectors
 //	verify help             this text
 //
 // Exit codes: 0 every selected claim holds; 1 a claim was falsified (or an
@@ -43,6 +44,7 @@ commands:
   run      check every claim against the reference implementation (default)
   impl     check another implementation over otv/1: verify impl --cmd "…"
   list     print the catalog of claims
+  vectors  write test vectors (--out DIR) or replay them (--check DIR [--cmd "…"])
   serve    serve the reference implementation over otv/1 on stdin/stdout
   help     print this text
 
@@ -63,6 +65,8 @@ func run(stdin io.Reader, stdout, stderr io.Writer, args []string) int {
 		code, err = cmdRun(stdout, stderr, args)
 	case "impl":
 		code, err = cmdImpl(stdout, stderr, args)
+	case "vectors":
+		code, err = cmdVectors(stdout, stderr, args)
 	case "list":
 		err = cmdList(stdout, args)
 	case "serve":
