@@ -39,7 +39,7 @@ func cmdImpl(stdout, stderr io.Writer, args []string) (int, error) {
 	if err := rf.validate(); err != nil {
 		return 2, err
 	}
-	claims, err := theorems.Select(rf.families, rf.claims, rf.ops)
+	claims, err := rf.selectClaims()
 	if err != nil {
 		return 2, err
 	}
@@ -104,6 +104,7 @@ func cmdImpl(stdout, stderr io.Writer, args []string) (int, error) {
 	impl.StderrTail = client.StderrTail()
 	rep.Implementation = impl
 	rep.Robustness = findings
+	rep.Shard = rf.shard
 	if err := writeReport(stdout, rep, rf); err != nil {
 		return 2, err
 	}

@@ -8,6 +8,7 @@
 //	verify run              every claim against the reference implementation
 //	verify impl --cmd "…"   the same claims against another program over otv/1
 //	verify serve            the reference as an otv/1 server on stdin/stdout
+//	verify merge R…         combine the JSON reports of `--shard i/n` runs
 //	verify vectors          write (--out DIR) or replay (--check DIR) test vectors
 //	verify help             this text
 //
@@ -44,6 +45,7 @@ commands:
   run      check every claim against the reference implementation (default)
   impl     check another implementation over otv/1: verify impl --cmd "…"
   list     print the catalog of claims
+  merge    combine the JSON reports of --shard i/n runs into one
   vectors  write test vectors (--out DIR) or replay them (--check DIR [--cmd "…"])
   serve    serve the reference implementation over otv/1 on stdin/stdout
   help     print this text
@@ -65,6 +67,8 @@ func run(stdin io.Reader, stdout, stderr io.Writer, args []string) int {
 		code, err = cmdRun(stdout, stderr, args)
 	case "impl":
 		code, err = cmdImpl(stdout, stderr, args)
+	case "merge":
+		code, err = cmdMerge(stdout, stderr, args)
 	case "vectors":
 		code, err = cmdVectors(stdout, stderr, args)
 	case "list":

@@ -154,3 +154,36 @@ func TestImpl(t *testing.T) {
 		t.Fatalf("impl against a crashing child: exit %d\n%s", code, out)
 	}
 }
+
+// TestShardMerge: the merged reports of all shards equal the unsharded
+// report for the same seed, timings aside.
+func TestShardMerge(t *testing.T) {
+	dir := t.TempDir()
+	base := []string{"run", "--family", "ot1d,discrete", "--checks", "10", "--seed", "9", "--format", "json"}
+	var files []string
+	for _, s := range []string{"0/3", "1/3", "2/3"} {
+		f := filepath.Join(dir, strings.ReplaceAll(s, "/", "-")+".json")
+		if code, _, _ := runCLI(t, append(base, "--shard", s, "--out", f)...); code != 0 {
+			t.Fatalf("shard %s: exit %d", s, code)
+		}
+		files = append(files, f)
+	}
+	code, merged, _ := runCLI(t, append([]string{"merge"}, files...)...)
+	if code != 0 {
+		t.Fatalf("merge: exit %d", code)
+	}
+	_, whole, _ := runCLI(t, base...)
+	norm := func(s string) []byte {
+		r, err := reports.ReadJSON(strings.NewReader(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Normalize()
+		var b bytes.Buffer
+		_ = reports.WriteJSON(&b, r)
+		return b.Bytes()
+	}
+	if !bytes.Equal(norm(merged), norm(whole)) {
+		t.Fatal("merged shards differ from the unsharded report")
+	}
+}

@@ -22,6 +22,7 @@ type runFlags struct {
 	format, out           string
 	verbose               bool
 	parallel              int
+	shard                 string
 }
 
 func (rf *runFlags) register(fs *flag.FlagSet) {
@@ -36,6 +37,7 @@ func (rf *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&rf.out, "out", "", "write the report to this file (default stdout)")
 	fs.BoolVar(&rf.verbose, "v", false, "verbose text report (closeness to tolerance, witnesses)")
 	fs.IntVar(&rf.parallel, "parallel", 0, "claims run at once (default GOMAXPROCS; results do not depend on it)")
+	fs.StringVar(&rf.shard, "shard", "", "run only shard i/n of the selected claims (round-robin over the catalog order); combine the JSON reports with `verify merge`")
 }
 
 func (rf *runFlags) validate() error {
@@ -53,7 +55,31 @@ func (rf *runFlags) validate() error {
 	default:
 		return fmt.Errorf("unknown format %q (text, json, junit or md)", rf.format)
 	}
+	if rf.shard != "" {
+		if _, _, err := reports.ParseShard(rf.shard); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// selectClaims applies the filters and the shard.
+func (rf *runFlags) selectClaims() ([]*theorems.Claim, error) {
+	claims, err := theorems.Select(rf.families, rf.claims, rf.ops)
+	if err != nil {
+		return nil, err
+	}
+	if rf.shard != "" {
+		i, n, _ := reports.ParseShard(rf.shard)
+		var mine []*theorems.Claim
+		for k, c := range claims {
+			if k%n == i {
+				mine = append(mine, c)
+			}
+		}
+		claims = mine
+	}
+	return claims, nil
 }
 
 func (rf *runFlags) options(repro string) theorems.Options {
@@ -75,11 +101,11 @@ func cmdRun(stdout, stderr io.Writer, args []string) (int, error) {
 	if err := rf.validate(); err != nil {
 		return 2, err
 	}
-	claims, err := theorems.Select(rf.families, rf.claims, rf.ops)
+	claims, err := rf.selectClaims()
 	if err != nil {
 		return 2, err
 	}
-	if len(claims) == 0 {
+	if len(claims) == 0 && rf.shard == "" {
 		return 2, fmt.Errorf("no claim selected")
 	}
 	ops := theorems.ReferenceOps()
@@ -87,6 +113,7 @@ func cmdRun(stdout, stderr io.Writer, args []string) (int, error) {
 	start := time.Now()
 	results := theorems.Run(claims, &ops, opts)
 	rep := reports.New("reference", opts, results, time.Since(start))
+	rep.Shard = rf.shard
 	if err := writeReport(stdout, rep, rf); err != nil {
 		return 2, err
 	}
