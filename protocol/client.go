@@ -341,7 +341,7 @@ func (c *Client) Hello() HelloResult { return c.hello }
 // Ops returns an Ops table whose entries are the ops the child listed in
 // hello, each forwarding to the child.
 func (c *Client) Ops() theorems.Ops {
-	var o theorems.Ops
+	o := theorems.Ops{Features: append([]string(nil), c.hello.Features...)}
 	for _, name := range c.hello.Ops {
 		if oi, ok := theorems.LookupOp(name); ok {
 			oi.Bind(&o, c)

@@ -60,7 +60,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			root.Suites = append(root.Suites, junitSuite{Name: c.Family})
 		}
 		s := &root.Suites[i]
-		jc := junitCase{Name: c.ID, Classname: "otverify." + c.Family, Time: c.Duration}
+		jc := junitCase{Name: Label(c), Classname: "otverify." + c.Family, Time: c.Duration}
 		switch c.Status {
 		case theorems.Fail:
 			jc.Failure = &junitMessage{Message: c.Message, Type: "falsified", Body: failureBody(c)}

@@ -44,10 +44,10 @@ func Merge(parts []*Report) (*Report, error) {
 			return nil, fmt.Errorf("merge: report %d checked another implementation", k)
 		}
 		for _, c := range p.Claims {
-			if seen[c.ID] {
-				return nil, fmt.Errorf("merge: claim %s appears in more than one report", c.ID)
+			if seen[Label(c)] {
+				return nil, fmt.Errorf("merge: claim %s appears in more than one report", Label(c))
 			}
-			seen[c.ID] = true
+			seen[Label(c)] = true
 			out.Claims = append(out.Claims, c)
 		}
 		out.Robustness = append(out.Robustness, p.Robustness...)
@@ -56,7 +56,12 @@ func Merge(parts []*Report) (*Report, error) {
 			out.Implementation.Faults = append(out.Implementation.Faults, p.Implementation.Faults...)
 		}
 	}
-	sort.SliceStable(out.Claims, func(i, j int) bool { return out.Claims[i].ID < out.Claims[j].ID })
+	sort.SliceStable(out.Claims, func(i, j int) bool {
+		if out.Claims[i].ID != out.Claims[j].ID {
+			return out.Claims[i].ID < out.Claims[j].ID
+		}
+		return out.Claims[i].Size < out.Claims[j].Size
+	})
 	out.Summary = Summarize(out.Claims)
 	return out, nil
 }

@@ -35,9 +35,10 @@ func WriteText(w io.Writer, r *Report, verbose bool) error {
 	}
 	width := 0
 	for _, c := range r.Claims {
-		width = max(width, len(c.ID))
+		width = max(width, len(Label(c)))
 	}
 	for _, c := range r.Claims {
+		c.ID = Label(c)
 		tag := strings.ToUpper(string(c.Status))
 		switch c.Status {
 		case theorems.Pass:
@@ -109,6 +110,14 @@ func WriteText(w io.Writer, r *Report, verbose bool) error {
 	s := r.Summary
 	ew.printf("\n%d passed, %d failed, %d skipped, %d errors in %.1fs\n", s.Pass, s.Fail, s.Skip, s.Error, r.Duration)
 	return ew.err
+}
+
+// Label is the claim id, with the size for large-tier results ("id [n=1000]").
+func Label(c theorems.Result) string {
+	if c.Size > 0 {
+		return fmt.Sprintf("%s [n=%d]", c.ID, c.Size)
+	}
+	return c.ID
 }
 
 // compact renders v as one line of JSON, cut to at most n characters.

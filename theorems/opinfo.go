@@ -172,7 +172,7 @@ func (o *Ops) Has(name string) bool {
 
 // Restrict returns a copy of ops keeping only the named operations.
 func (o *Ops) Restrict(names []string) Ops {
-	var r Ops
+	r := Ops{Features: o.Features}
 	keep := map[string]bool{}
 	for _, n := range names {
 		keep[n] = true

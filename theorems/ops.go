@@ -242,6 +242,31 @@ type Ops struct {
 	DriftField         func(DriftArgs) (FieldResult, error)
 	AttnGamma          func(AttnArgs) (GammaResult, error)
 	ARSample           func(ARSampleArgs) (IndexResult, error)
+
+	// Features lists the optional large-problem forms of protocol.md the
+	// implementation accepts: FeaturePoints, FeatureSparsePlan.
+	Features []string
+}
+
+// Optional features of protocol.md ("Large problems").
+const (
+	// FeaturePoints: ot.emd, ot.sinkhorn and ot.assignment accept x, y and
+	// "cost": "sqeuclidean" in place of C.
+	FeaturePoints = "points"
+	// FeatureSparsePlan: ot.emd answers "plan_format": "sparse" with
+	// [i, j, mass] triples; ot.sinkhorn answers "plan_format": "none" with
+	// f and g only.
+	FeatureSparsePlan = "sparse_plan"
+)
+
+// HasFeature reports whether the implementation advertises feature f.
+func (o *Ops) HasFeature(f string) bool {
+	for _, x := range o.Features {
+		if x == f {
+			return true
+		}
+	}
+	return false
 }
 
 // Operation names of protocol.md.

@@ -18,6 +18,7 @@ func init() {
 		o.Sinkhorn = refSinkhorn
 		o.SinkhornDivergence = refDivergence
 		o.Quantile = refQuantile
+		o.Features = []string{FeaturePoints, FeatureSparsePlan}
 	})
 }
 

@@ -80,6 +80,10 @@ type Result struct {
 	Ops       []string `json:"ops"`
 	Kind      string   `json:"kind"`
 	Status    Status   `json:"status"`
+	// Tier and Size identify a large-tier result: one per claim and size
+	// of the ladder (empty for the property tier).
+	Tier string `json:"tier,omitempty"`
+	Size int    `json:"size,omitempty"`
 	// Checks is the number of instances actually checked.
 	Checks int `json:"checks"`
 	// Truncated is set when the time budget stopped the claim before Checks.

@@ -27,20 +27,13 @@ func cmdImpl(stdout, stderr io.Writer, args []string) (int, error) {
 	maxMsg := fs.Int("max-message", protocol.DefaultMaxMessage, "largest response line accepted, in bytes")
 	robust := fs.Bool("robustness", false, "also send the bad-input battery of protocol.md and report findings")
 	strict := fs.Bool("strict", false, "with --robustness, robustness findings fail the run (exit 1)")
-	if err := fs.Parse(args); err != nil {
+	if err := rf.parse(fs, args); err != nil {
 		return 2, err
-	}
-	if fs.NArg() > 0 {
-		return 2, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if *command == "" {
 		return 2, errors.New("--cmd is required, e.g. --cmd \"go run ./cmd/verify serve\"")
 	}
-	if err := rf.validate(); err != nil {
-		return 2, err
-	}
-	claims, err := rf.selectClaims()
-	if err != nil {
+	if _, err := theorems.Select(rf.families, rf.claims, rf.ops); err != nil {
 		return 2, err
 	}
 	repro := fmt.Sprintf("%s impl --cmd %s", self(), shellQuote(*command))
@@ -91,7 +84,10 @@ func cmdImpl(stdout, stderr io.Writer, args []string) (int, error) {
 	if len(rf.ops) > 0 {
 		ops = ops.Restrict(rf.ops)
 	}
-	results := theorems.Run(claims, &ops, opts)
+	results, err := rf.runTier(&ops, opts)
+	if err != nil {
+		return 2, err
+	}
 	for i := range results {
 		markProtocolErrors(&results[i])
 	}

@@ -23,6 +23,8 @@ type runFlags struct {
 	verbose               bool
 	parallel              int
 	shard                 string
+	tier                  string
+	budgetSet             bool
 }
 
 func (rf *runFlags) register(fs *flag.FlagSet) {
@@ -37,6 +39,7 @@ func (rf *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&rf.out, "out", "", "write the report to this file (default stdout)")
 	fs.BoolVar(&rf.verbose, "v", false, "verbose text report (closeness to tolerance, witnesses)")
 	fs.IntVar(&rf.parallel, "parallel", 0, "claims run at once (default GOMAXPROCS; results do not depend on it)")
+	fs.StringVar(&rf.tier, "tier", "property", "property: random small instances, shrunk (default); large: a fixed ladder of production sizes with cheap certificates")
 	fs.StringVar(&rf.shard, "shard", "", "run only shard i/n of the selected claims (round-robin over the catalog order); combine the JSON reports with `verify merge`")
 }
 
@@ -60,7 +63,73 @@ func (rf *runFlags) validate() error {
 			return err
 		}
 	}
+	switch rf.tier {
+	case "property", "large":
+	default:
+		return fmt.Errorf("unknown tier %q (property or large)", rf.tier)
+	}
 	return nil
+}
+
+// largeBudget is the default budget of the large tier, whose sizes are
+// meant to take minutes, not seconds.
+const largeBudget = 5 * time.Minute
+
+// parseRunFlags parses and validates; it records whether --budget was given.
+func (rf *runFlags) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "budget" {
+			rf.budgetSet = true
+		}
+	})
+	if rf.tier == "large" && !rf.budgetSet {
+		rf.budget = largeBudget
+	}
+	return rf.validate()
+}
+
+// selectLarge applies the filters and the shard to the large tier.
+func (rf *runFlags) selectLarge() ([]theorems.LargeCheck, error) {
+	if _, err := theorems.Select(rf.families, rf.claims, rf.ops); err != nil {
+		return nil, err
+	}
+	checks := theorems.SelectLarge(rf.families, rf.claims)
+	if rf.shard != "" {
+		i, n, _ := reports.ParseShard(rf.shard)
+		var mine []theorems.LargeCheck
+		for k, c := range checks {
+			if k%n == i {
+				mine = append(mine, c)
+			}
+		}
+		checks = mine
+	}
+	return checks, nil
+}
+
+// runTier runs the selected tier against ops.
+func (rf *runFlags) runTier(ops *theorems.Ops, opts theorems.Options) ([]theorems.Result, error) {
+	if rf.tier == "large" {
+		checks, err := rf.selectLarge()
+		if err != nil {
+			return nil, err
+		}
+		return theorems.RunLarge(checks, ops, opts), nil
+	}
+	claims, err := rf.selectClaims()
+	if err != nil {
+		return nil, err
+	}
+	if len(claims) == 0 && rf.shard == "" {
+		return nil, fmt.Errorf("no claim selected")
+	}
+	return theorems.Run(claims, ops, opts), nil
 }
 
 // selectClaims applies the filters and the shard.
@@ -92,26 +161,16 @@ func cmdRun(stdout, stderr io.Writer, args []string) (int, error) {
 	fs.SetOutput(stderr)
 	var rf runFlags
 	rf.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := rf.parse(fs, args); err != nil {
 		return 2, err
-	}
-	if fs.NArg() > 0 {
-		return 2, fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
-	if err := rf.validate(); err != nil {
-		return 2, err
-	}
-	claims, err := rf.selectClaims()
-	if err != nil {
-		return 2, err
-	}
-	if len(claims) == 0 && rf.shard == "" {
-		return 2, fmt.Errorf("no claim selected")
 	}
 	ops := theorems.ReferenceOps()
 	opts := rf.options(self() + " run")
 	start := time.Now()
-	results := theorems.Run(claims, &ops, opts)
+	results, err := rf.runTier(&ops, opts)
+	if err != nil {
+		return 2, err
+	}
 	rep := reports.New("reference", opts, results, time.Since(start))
 	rep.Shard = rf.shard
 	if err := writeReport(stdout, rep, rf); err != nil {

@@ -23,6 +23,6 @@ func cmdServe(stdin io.Reader, stdout io.Writer, args []string) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	ops := theorems.ReferenceOps()
-	s := &protocol.Server{Ops: &ops, Name: "otverify-reference", Version: version, MaxMessage: *maxMsg}
+	s := &protocol.Server{Ops: &ops, Name: "otverify-reference", Version: version, MaxMessage: *maxMsg, Features: ops.Features}
 	return s.Serve(stdin, stdout)
 }
