@@ -57,11 +57,18 @@ func fdDiff(g func(v float64) (float64, bool), x, h float64, method FDMethod) (f
 	}
 	d1, ok := central(h)
 	if !ok || method == Central {
-		return d1, ok
+		return d1, ok && isFinite(d1)
 	}
 	d2, ok := central(h / 2)
-	return (4*d2 - d1) / 3, ok
+	r := (4*d2 - d1) / 3
+	return r, ok && isFinite(r)
 }
+
+// isFinite reports whether x is neither NaN nor ±Inf. The difference
+// quotient of finite values can still overflow, e.g. f(x ± h) = ±1e308
+// divided by 2h ≈ 1.2e-5 (regression test TestFDQuotientOverflowIsAnError,
+// found by FuzzFiniteDifferences).
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func checkFDArgs(name string, x []float64, method FDMethod) error {
 	if len(x) == 0 || !AllFinite(x) {
@@ -90,7 +97,7 @@ func Derivative(f func(float64) float64, x float64, method FDMethod) (float64, e
 	}
 	d, ok := fdDiff(g, x, fdStep(x, method), method)
 	if !ok {
-		return 0, Invalidf("Derivative: f is not finite near x = %g", x)
+		return 0, Invalidf("Derivative: f or its difference quotient is not finite near x = %g", x)
 	}
 	return d, nil
 }
@@ -120,7 +127,7 @@ func Gradient(f func(x []float64) float64, x []float64, method FDMethod) ([]floa
 		}
 		d, ok := fdDiff(g, xi, fdStep(xi, method), method)
 		if !ok {
-			return nil, Invalidf("Gradient: f is not finite near x (coordinate %d = %g)", i, xi)
+			return nil, Invalidf("Gradient: f or its difference quotient is not finite near x (coordinate %d = %g)", i, xi)
 		}
 		grad[i] = d
 	}
@@ -178,8 +185,8 @@ func Jacobian(f func(x []float64) []float64, x []float64, method FDMethod) (*mat
 				}
 			}
 		}
-		if !ok {
-			return nil, Invalidf("Jacobian: f is not finite or changes length (want %d) near x (coordinate %d = %g)", m, j, xj)
+		if !ok || !AllFinite(d1) {
+			return nil, Invalidf("Jacobian: f or its difference quotient is not finite, or f changes length (want %d), near x (coordinate %d = %g)", m, j, xj)
 		}
 		copy(col, d1)
 		J.SetCol(j, col)

@@ -25,17 +25,33 @@ func LogSumExp(x []float64) float64 {
 }
 
 // Softmax writes exp(x_i − LogSumExp(x)) into dst (allocated if nil or of the
-// wrong length) and returns it. Entries are in [0, 1] and sum to 1 within
-// len(x) ulps for any finite input, however large its magnitude (no
-// overflow: the maximum is subtracted first). An all −Inf input yields NaN
-// entries; callers that allow it must check.
+// wrong length) and returns it; dst may be x itself. It is computed as
+// e_i/Σ_j e_j with e_i = exp(x_i − max x), not as exp(x_i − LogSumExp(x)),
+// whose rounding of LogSumExp (absolute, so of order eps·|max x|) would move
+// every entry by that relative amount: for logits near 1e300 the sum would
+// even be the number of tied maxima (regression test
+// TestSoftmaxHugeLogitsSumToOne, found by FuzzLogSumExp). Entries are in
+// [0, 1] and sum to 1 within len(x) ulps for any finite input, however
+// large its magnitude (no overflow: the maximum is subtracted first). An
+// input that is all −Inf, or has a +Inf or NaN entry, yields NaN entries;
+// callers that allow it must check.
 func Softmax(dst, x []float64) []float64 {
 	if len(dst) != len(x) {
 		dst = make([]float64, len(x))
 	}
-	l := LogSumExp(x)
+	m := math.Inf(-1)
+	for _, v := range x {
+		if v > m || math.IsNaN(v) {
+			m = v
+		}
+	}
+	s := 0.0
 	for i, v := range x {
-		dst[i] = math.Exp(v - l)
+		dst[i] = math.Exp(v - m)
+		s += dst[i]
+	}
+	for i := range dst {
+		dst[i] /= s
 	}
 	return dst
 }

@@ -38,7 +38,8 @@ func GaussHermite(n int) (x, w []float64, err error) {
 // k·sd ≤ 5). Non-smooth or fast-growing f (e.g. e^{x²/4}) converge slowly.
 //
 // Preconditions: f non-nil; mean finite; sd finite and ≥ 0 (sd = 0 gives
-// f(mean)); 1 ≤ n ≤ MaxQuadNodes; f finite at every node (else ErrInvalid).
+// f(mean)); 1 ≤ n ≤ MaxQuadNodes; f finite at every node and
+// Σ w_i f(x_i) finite (else ErrInvalid).
 func GaussianExpectation(f func(float64) float64, mean, sd float64, n int) (float64, error) {
 	if f == nil {
 		return 0, Invalidf("GaussianExpectation: f is nil")
@@ -61,6 +62,12 @@ func GaussianExpectation(f func(float64) float64, mean, sd float64, n int) (floa
 			return 0, Invalidf("GaussianExpectation: f(%g) = %v is not finite", x, v)
 		}
 		s += w[i] * v
+	}
+	if math.IsInf(s, 0) || math.IsNaN(s) {
+		// Finite values of f near MaxFloat64 can still overflow the sum
+		// (regression test TestGaussianExpectationOverflowIsAnError,
+		// found by FuzzGaussianExpectation).
+		return 0, Invalidf("GaussianExpectation: Σ w_i f(x_i) overflows float64")
 	}
 	return s / math.SqrtPi, nil
 }

@@ -58,7 +58,8 @@ func NormalRows(rng *rand.Rand, n, d int) ([][]float64, error) {
 // (mat.Cholesky.LTo) or, for a singular PSD covariance S, SymSqrt(S). A
 // *mat.Cholesky of the covariance is also accepted: its lower factor is
 // used (its At method would return the covariance itself).
-// Preconditions: d = len(mean) ≥ 1, L d×d, all entries finite, n ≥ 0.
+// Preconditions: d = len(mean) ≥ 1, L d×d, all entries finite, n ≥ 0;
+// a sample that overflows float64 is an ErrInvalid.
 func MultivariateNormal(rng *rand.Rand, n int, mean []float64, L mat.Matrix) ([][]float64, error) {
 	if err := checkRNG("MultivariateNormal", rng); err != nil {
 		return nil, err
@@ -102,6 +103,12 @@ func MultivariateNormal(rng *rand.Rand, n int, mean []float64, L mat.Matrix) ([]
 			for j, zj := range z {
 				x[i] += row[j] * zj
 			}
+		}
+		if !AllFinite(x) {
+			// mean + L·z can overflow for entries near MaxFloat64
+			// (regression test TestMultivariateNormalOverflowIsAnError,
+			// found by FuzzSamplers).
+			return nil, Invalidf("MultivariateNormal: a sample overflows float64 (max |mean| = %g, max |L| = %g)", MaxAbs(mean), MaxAbs(Ld.RawMatrix().Data))
 		}
 		X[k] = x
 	}
@@ -173,7 +180,9 @@ func logGamma(rng *rand.Rand, a float64) float64 {
 // normalised by Softmax). Σ p_i = 1 within len(alpha) ulps. Entries are
 // positive unless some alpha_i is so small (≲ 1e-3) that p_i < 1e-308
 // underflows to 0; use RandomProbabilities when strict positivity matters.
-// Preconditions: len(alpha) ≥ 1, every alpha_i finite and > 0.
+// Preconditions: len(alpha) ≥ 1, every alpha_i finite and > 0. If every
+// Gamma draw underflows (possible only when every alpha_i ≲ 1e-306) it
+// returns an ErrInvalid rather than a NaN vector.
 func Dirichlet(rng *rand.Rand, alpha []float64) ([]float64, error) {
 	if err := checkRNG("Dirichlet", rng); err != nil {
 		return nil, err
@@ -187,8 +196,17 @@ func Dirichlet(rng *rand.Rand, alpha []float64) ([]float64, error) {
 		}
 	}
 	g := make([]float64, len(alpha))
+	anyFinite := false
 	for i, a := range alpha {
 		g[i] = logGamma(rng, a)
+		anyFinite = anyFinite || !math.IsInf(g[i], -1)
+	}
+	if !anyFinite {
+		// log(U)/alpha_i overflows to −Inf for alpha_i ≲ 1e-306: when it
+		// does for every i the normalisation is 0/0, which Softmax made a
+		// NaN vector (regression test TestDirichletAllUnderflowIsAnError,
+		// found by FuzzSamplers).
+		return nil, Invalidf("Dirichlet: every Gamma(alpha_i) draw underflows float64 (alpha too small; max alpha = %g)", MaxAbs(alpha))
 	}
 	return Softmax(g, g), nil
 }

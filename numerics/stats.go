@@ -35,6 +35,12 @@ func KolmogorovCDF(x float64) float64 {
 			break
 		}
 	}
+	if s == 0 {
+		// The series underflows (x ≲ 0.04, K(x) < 1e-300); for subnormal
+		// x, √(2π)/x is +Inf and the product was NaN (regression test
+		// TestKolmogorovCDFSubnormal, found by FuzzKS).
+		return 0
+	}
 	return math.Sqrt(2*math.Pi) / x * s
 }
 

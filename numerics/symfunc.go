@@ -52,18 +52,107 @@ func checkSymDense(name string, A *mat.SymDense) (int, error) {
 
 // eigenSym returns the eigenvalues (ascending) and, if vectors is set, the
 // orthonormal eigenvectors (columns of V) of A.
+//
+// A matrix whose largest entry lies outside [2⁻⁴⁰⁰, 2⁴⁰⁰] is first scaled
+// by a power of two (exact) and its eigenvalues scaled back: gonum v0.17.0's
+// dsyev mishandles such matrices (its own rescaling panics in Dlascl or
+// returns ±Inf eigenvalues; TestEigenTinyNormNoPanic, found by
+// FuzzSymmetric). Matrices inside the range are passed unchanged.
 func eigenSym(A *mat.SymDense, vectors bool) ([]float64, *mat.Dense, error) {
+	n := A.SymmetricDim()
+	mx := 0.0
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			mx = math.Max(mx, math.Abs(A.At(i, j)))
+		}
+	}
+	e := 0
+	if mx != 0 && (mx < 0x1p-400 || mx > 0x1p400) {
+		_, e = math.Frexp(mx)
+		B := mat.NewSymDense(n, nil)
+		for i := 0; i < n; i++ {
+			for j := i; j < n; j++ {
+				B.SetSym(i, j, math.Ldexp(A.At(i, j), -e))
+			}
+		}
+		A = B
+	}
+	// Always with vectors: without them dsyev calls Dsterf, whose Dlascl
+	// calls pass a wrong leading dimension and panic whenever a split
+	// tridiagonal block needs rescaling (any norm; regression tests
+	// TestEigenTinyNormNoPanic, TestEigenBlockRescaleNoPanic). The vectors
+	// path (Dsteqr) passes them correctly.
 	var eig mat.EigenSym
-	if !eig.Factorize(A, vectors) {
+	if !eig.Factorize(A, true) {
 		return nil, nil, fmt.Errorf("%w: symmetric eigendecomposition (LAPACK dsyev) failed", ErrNotConverged)
 	}
 	vals := eig.Values(nil)
+	V := new(mat.Dense)
+	eig.VectorsTo(V)
+	if err := checkEigen(A, vals, V); err != nil {
+		return nil, nil, err
+	}
+	if e != 0 {
+		for i := range vals {
+			vals[i] = math.Ldexp(vals[i], e)
+			if math.IsInf(vals[i], 0) {
+				// An eigenvalue of a finite matrix can exceed MaxFloat64
+				// (e.g. 2·max for [[max, max], [max, max]]; regression test
+				// TestEigenOverflowIsAnError, found by FuzzSymmetric).
+				return nil, nil, Invalidf("symmetric eigendecomposition: an eigenvalue overflows float64 (entries up to %g)", mx)
+			}
+		}
+	}
 	if !vectors {
 		return vals, nil, nil
 	}
-	var V mat.Dense
-	eig.VectorsTo(&V)
-	return vals, &V, nil
+	return vals, V, nil
+}
+
+// checkEigen verifies a computed eigendecomposition a posteriori: every
+// eigenvalue finite and within the bound r = max_i Σ_j |A_ij| ≥ ‖A‖₂, their
+// sum equal to tr A, and (with vectors) the residual max|A·V − V·Λ| at most
+// 64·d·eps·r, well above the p(d)·eps·‖A‖₂ of a backward-stable dsyev. gonum
+// v0.17.0's dsyev returns ±Inf or wrong finite eigenvalues for some
+// matrices whose entries span ~300 orders of magnitude, e.g. one with
+// entries −1e300, −12 and −6 (regression test TestEigenWideRangeIsChecked,
+// found by FuzzSymmetric); the check turns such results into an error
+// wrapping ErrNotConverged instead of a wrong answer.
+func checkEigen(A *mat.SymDense, vals []float64, V *mat.Dense) error {
+	n := A.SymmetricDim()
+	r, tr := 0.0, 0.0
+	for i := 0; i < n; i++ {
+		s := 0.0
+		for j := 0; j < n; j++ {
+			s += math.Abs(A.At(i, j))
+		}
+		r = math.Max(r, s)
+		tr += A.At(i, i)
+	}
+	tol := 64 * float64(n) * eps * r
+	sum := 0.0
+	for _, l := range vals {
+		if math.IsNaN(l) || math.IsInf(l, 0) || math.Abs(l) > r+tol {
+			return fmt.Errorf("%w: symmetric eigendecomposition (gonum dsyev) returned eigenvalue %g outside [−%g, %g]", ErrNotConverged, l, r, r)
+		}
+		sum += l
+	}
+	if math.Abs(sum-tr) > tol {
+		return fmt.Errorf("%w: symmetric eigendecomposition (gonum dsyev): Σλ = %g ≠ tr A = %g", ErrNotConverged, sum, tr)
+	}
+	if V == nil {
+		return nil
+	}
+	var AV mat.Dense
+	AV.Mul(A, V)
+	for j, l := range vals {
+		for i := 0; i < n; i++ {
+			if d := math.Abs(AV.At(i, j) - V.At(i, j)*l); !(d <= tol) {
+				return fmt.Errorf("%w: symmetric eigendecomposition (gonum dsyev): residual %g > %g", ErrNotConverged, d, tol)
+			}
+		}
+	}
+	return nil
 }
 
 // fromEigen returns V·diag(g)·Vᵀ, symmetrised.
@@ -80,7 +169,11 @@ func fromEigen(V *mat.Dense, g []float64) *mat.SymDense {
 	S := mat.NewSymDense(n, nil)
 	for i := 0; i < n; i++ {
 		for j := i; j < n; j++ {
-			S.SetSym(i, j, 0.5*(R.At(i, j)+R.At(j, i)))
+			v := 0.5 * (R.At(i, j) + R.At(j, i))
+			if math.IsInf(v, 0) { // a + b overflowed: halve first
+				v = 0.5*R.At(i, j) + 0.5*R.At(j, i)
+			}
+			S.SetSym(i, j, v)
 		}
 	}
 	return S
@@ -120,7 +213,13 @@ func SymFunc(A *mat.SymDense, f func(float64) float64) (*mat.SymDense, error) {
 			return nil, Invalidf("SymFunc: f(λ_%d = %g) = %v is not finite", i, l, g[i])
 		}
 	}
-	return fromEigen(V, g), nil
+	S := fromEigen(V, g)
+	if !AllFinite(S.RawSymmetric().Data) {
+		// f(λ) near MaxFloat64: V·diag(f(λ))·Vᵀ can round past it
+		// (TestSymFuncOverflowIsAnError, found by FuzzSymmetric).
+		return nil, Invalidf("SymFunc: f(A) overflows float64 (max |f(λ)| = %g)", MaxAbs(g))
+	}
+	return S, nil
 }
 
 // SymSqrt returns the principal square root S = A^{1/2} of a symmetric
@@ -286,7 +385,14 @@ func SymFromMatrix(A mat.Matrix) (*mat.SymDense, error) {
 	S := mat.NewSymDense(r, nil)
 	for i := 0; i < r; i++ {
 		for j := i; j < r; j++ {
-			S.SetSym(i, j, 0.5*(A.At(i, j)+A.At(j, i)))
+			// 0.5·(a + b) overflows for entries near MaxFloat64
+			// (regression test TestSymFromRowsMaxFloat, found by
+			// FuzzSymmetric); a + b is exact there, so halve first.
+			v := 0.5 * (A.At(i, j) + A.At(j, i))
+			if math.IsInf(v, 0) {
+				v = 0.5*A.At(i, j) + 0.5*A.At(j, i)
+			}
+			S.SetSym(i, j, v)
 		}
 	}
 	return S, nil

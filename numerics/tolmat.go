@@ -10,17 +10,21 @@ import (
 // relative to the result, or to the size of the terms of the computation
 // when that is larger (pass scale = 0 for a plain relative error; see Close
 // for the rule). It returns 0 when got == want (including both 0), +Inf when
-// the denominator is 0 and got ≠ want, and NaN if an argument is NaN.
+// got ≠ want and the denominator is 0 or |got − want| is infinite, and NaN
+// if an argument is NaN.
 func RelErr(got, want, scale float64) float64 {
 	if got == want {
 		return 0
 	}
+	if math.IsNaN(got) || math.IsNaN(want) || math.IsNaN(scale) {
+		return math.NaN()
+	}
 	den := math.Max(math.Abs(want), math.Abs(scale))
 	d := math.Abs(got - want)
-	if den == 0 {
-		if math.IsNaN(d) {
-			return d
-		}
+	if den == 0 || math.IsInf(d, 1) {
+		// got ≠ want with one of them infinite: the error is infinite
+		// (Inf/Inf was NaN; regression test TestRelErrInfiniteWant, found
+		// by FuzzTolerance).
 		return math.Inf(1)
 	}
 	return d / den

@@ -69,20 +69,20 @@ type VectorCase struct {
 
 // vectorNotes documents every flag used.
 var vectorNotes = map[string]Note{
-	"Random":      {"Functionality", "a random instance inside the op's domain"},
-	"Ties":        {"EdgeCase", "costs with exact ties: the optimal plan or permutation is not unique"},
-	"ZeroWeight":  {"EdgeCase", "an atom of zero mass (valid for ot.emd, ot.emd1d, ot1d.quantile, ar.sample)"},
-	"Unequal":     {"EdgeCase", "source and target sizes differ"},
-	"OnePoint":    {"EdgeCase", "a single atom or token"},
-	"CDFJump":     {"EdgeCase", "u exactly at a value of the CDF (dyadic weights make it exact)"},
-	"SmallEps":    {"EdgeCase", "entropic regularisation down to 1e-3·max C: kernel-domain Sinkhorn underflows"},
-	"NonCommuting": {"EdgeCase", "covariances that do not commute: FM map ≠ Brenier map"},
+	"Random":         {"Functionality", "a random instance inside the op's domain"},
+	"Ties":           {"EdgeCase", "costs with exact ties: the optimal plan or permutation is not unique"},
+	"ZeroWeight":     {"EdgeCase", "an atom of zero mass (valid for ot.emd, ot.emd1d, ot1d.quantile, ar.sample)"},
+	"Unequal":        {"EdgeCase", "source and target sizes differ"},
+	"OnePoint":       {"EdgeCase", "a single atom or token"},
+	"CDFJump":        {"EdgeCase", "u exactly at a value of the CDF (dyadic weights make it exact)"},
+	"SmallEps":       {"EdgeCase", "entropic regularisation down to 1e-3·max C: kernel-domain Sinkhorn underflows"},
+	"NonCommuting":   {"EdgeCase", "covariances that do not commute: FM map ≠ Brenier map"},
 	"IllConditioned": {"EdgeCase", "covariance with condition number 1e6"},
-	"FarAway":     {"EdgeCase", "query points far from every atom: posterior weights need log-sum-exp"},
-	"LargeLogits": {"EdgeCase", "logits of magnitude 1e3: softmax needs max subtraction"},
-	"SmallTau":    {"EdgeCase", "kernel temperature down to 1e-3"},
-	"EndOfRange":  {"EdgeCase", "t near an end of the schedule's range"},
-	"BadInput":    {"MalformedInput", "malformed or out-of-domain arguments: the answer must be an invalid error"},
+	"FarAway":        {"EdgeCase", "query points far from every atom: posterior weights need log-sum-exp"},
+	"LargeLogits":    {"EdgeCase", "logits of magnitude 1e3: softmax needs max subtraction"},
+	"SmallTau":       {"EdgeCase", "kernel temperature down to 1e-3"},
+	"EndOfRange":     {"EdgeCase", "t near an end of the schedule's range"},
+	"BadInput":       {"MalformedInput", "malformed or out-of-domain arguments: the answer must be an invalid error"},
 }
 
 // opFamily maps an op to its vector file.

@@ -5,6 +5,7 @@ import (
 	"github.com/otverify/otverify/reference/discrete"
 	"github.com/otverify/otverify/reference/entropic"
 	"github.com/otverify/otverify/reference/ot1d"
+	"github.com/otverify/otverify/reference/sliced"
 )
 
 // Reference entries of the transport ops (ot.*, ot1d.*), with the argument
@@ -18,6 +19,7 @@ func init() {
 		o.Sinkhorn = refSinkhorn
 		o.SinkhornDivergence = refDivergence
 		o.Quantile = refQuantile
+		o.SlicedW2 = refSliced
 		o.Features = []string{FeaturePoints, FeatureSparsePlan}
 	})
 }
@@ -207,4 +209,21 @@ func refQuantile(a QuantileArgs) (QuantileResult, error) {
 	}
 	q, err := ot1d.Quantiles(a.X, a.A, a.U)
 	return QuantileResult{Q: q}, err
+}
+
+func refSliced(a SlicedArgs) (ValueResult, error) {
+	xd, n, d, err := CheckMatrix("x", a.X, -1, -1)
+	if err != nil {
+		return ValueResult{}, err
+	}
+	yd, _, _, err := CheckMatrix("y", a.Y, n, d)
+	if err != nil {
+		return ValueResult{}, err
+	}
+	th, L, _, err := CheckMatrix("theta", a.Theta, -1, d)
+	if err != nil {
+		return ValueResult{}, err
+	}
+	v, err := sliced.SlicedW2(xd, yd, n, d, th, L)
+	return ValueResult{Value: v}, err
 }

@@ -10,6 +10,9 @@
 //	verify serve            the reference as an otv/1 server on stdin/stdout
 //	verify merge R…         combine the JSON reports of `--shard i/n` runs
 //	verify vectors          write (--out DIR) or replay (--check DIR) test vectors
+//	verify report           an HTML report: the catalog's status and the documents' figures
+//	verify bench            run the kernel benchmarks; write Go benchmark format under reports/bench/
+//	verify compare OLD NEW  benchstat comparison of two benchmark files; exit 1 on a significant regression
 //	verify help             this text
 //
 // Exit codes: 0 every selected claim holds; 1 a claim was falsified (or an
@@ -47,7 +50,10 @@ commands:
   list     print the catalog of claims
   merge    combine the JSON reports of --shard i/n runs into one
   vectors  write test vectors (--out DIR) or replay them (--check DIR [--cmd "…"])
+  report   write an HTML report of the catalog with the documents' figures (--out report.html)
   serve    serve the reference implementation over otv/1 on stdin/stdout
+  bench    run the kernel benchmarks, write Go benchmark format under reports/bench/ (--count N --out FILE)
+  compare  compare two benchmark files as benchstat (OLD NEW --threshold 5% --alpha 0.05); exit 1 on a regression
   help     print this text
 
 Run 'verify <command> -h' for the flags of a command.
@@ -69,12 +75,18 @@ func run(stdin io.Reader, stdout, stderr io.Writer, args []string) int {
 		code, err = cmdImpl(stdout, stderr, args)
 	case "merge":
 		code, err = cmdMerge(stdout, stderr, args)
+	case "report":
+		code, err = cmdReport(stdout, stderr, args)
 	case "vectors":
 		code, err = cmdVectors(stdout, stderr, args)
 	case "list":
 		err = cmdList(stdout, args)
 	case "serve":
 		err = cmdServe(stdin, stdout, args)
+	case "bench":
+		code, err = cmdBench(stdout, stderr, args)
+	case "compare":
+		code, err = cmdCompare(stdout, stderr, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/otverify/otverify/numerics"
+	"github.com/otverify/otverify/numerics/kernel"
 )
 
 // AssignmentSolution is an optimal assignment with its dual certificate.
@@ -81,7 +82,9 @@ func AssignmentWithDuals(C []float64, n int) (*AssignmentSolution, error) {
 		c.add(C[i*n+j])
 	}
 	sol := &AssignmentSolution{Perm: perm, Cost: c.value(), U: u, V: v}
-	if math.IsInf(sol.Cost, 0) || !numerics.AllFinite(u) || !numerics.AllFinite(v) {
+	// NaN too: the compensated sum of costs ±MaxFloat64 is NaN, not ±Inf
+	// (regression test TestAssignmentOverflowNaNCost, found by FuzzAssignment).
+	if math.IsInf(sol.Cost, 0) || math.IsNaN(sol.Cost) || !numerics.AllFinite(u) || !numerics.AllFinite(v) {
 		return nil, fmt.Errorf("%w: assignment cost or potentials (costs up to %g)", ErrOverflow, numerics.MaxAbs(C))
 	}
 	return sol, nil
@@ -123,62 +126,54 @@ func lapjv(C []float64, n int) (perm []int, u, v []float64) {
 	// assigned pairs. (The u of a free row may be anything: only the
 	// reduced costs of assigned rows enter the Dijkstra searches as edges.)
 
-	d := make([]float64, n)      // tentative shortest-path distances to columns
-	pred := make([]int, n)       // row preceding each column on its path
-	todo := make([]int, n)       // unscanned columns, compacted
+	// Dijkstra searches over the reduced costs, one per row still free. The
+	// relaxation of a row's arcs and the choice of the next column are one
+	// vectorised pass over all columns (kernel.RelaxMin): a column whose
+	// distance is final carries NaN in d, its distance moves to dfin; busy
+	// marks assigned columns, so that among equal distances a free column
+	// (which ends the search) is preferred, then the lowest index.
+	d := make([]float64, n)      // tentative distances; NaN once final
+	dfin := make([]float64, n)   // final distances of the scanned columns
+	busy := make([]float64, n)   // 1 for an assigned column, 0 for a free one
+	pred := make([]int32, n)     // row preceding each column on its path
 	scanned := make([]int, 0, n) // scanned columns, in order
+	for j, i := range rowOf {
+		if i >= 0 {
+			busy[j] = 1
+		}
+	}
+	inf := math.Inf(1)
 	for s := range n {
 		if colOf[s] >= 0 {
 			continue
 		}
-		// Dijkstra from free row s over the reduced costs; among equal
-		// distances a free column is preferred (it ends the search).
-		todo = todo[:n]
-		row := C[s*n : (s+1)*n]
-		us := u[s]
-		best, bk := math.Inf(1), -1
-		for j, c := range row {
-			todo[j] = j
-			dj := c - us - v[j]
-			d[j], pred[j] = dj, s
-			if dj < best || (dj == best && rowOf[j] < 0 && rowOf[todo[bk]] >= 0) {
-				best, bk = dj, j
-			}
+		for j := range d {
+			d[j] = inf
 		}
+		// d_j = (C_sj − u_s) − v_j; the first column to scan.
+		j := kernel.RelaxMin(d, pred, C[s*n:(s+1)*n], v, busy, -u[s], int32(s))
 		scanned = scanned[:0]
 		end := -1
 		for {
-			j := todo[bk]
-			todo[bk] = todo[len(todo)-1]
-			todo = todo[:len(todo)-1]
+			dfin[j] = d[j]
+			d[j] = math.NaN()
 			scanned = append(scanned, j)
 			if rowOf[j] < 0 {
 				end = j
 				break
 			}
 			i := rowOf[j]
-			h := d[j] - u[i]
-			row := C[i*n : (i+1)*n]
-			best, bk = math.Inf(1), -1
-			for k, jj := range todo {
-				dj := d[jj]
-				if nd := h + row[jj] - v[jj]; nd < dj {
-					dj = nd
-					d[jj], pred[jj] = nd, i
-				}
-				if dj < best || (dj == best && rowOf[jj] < 0 && rowOf[todo[bk]] >= 0) {
-					best, bk = dj, k
-				}
-			}
+			j = kernel.RelaxMin(d, pred, C[i*n:(i+1)*n], v, busy, dfin[j]-u[i], int32(i))
 		}
 		// Potentials: v_j −= δ − d_j on scanned columns (δ = d_end).
-		delta := d[end]
+		delta := dfin[end]
 		for _, j := range scanned {
-			v[j] -= delta - d[j]
+			v[j] -= delta - dfin[j]
 		}
 		// Augment along the path ending at column end.
+		busy[end] = 1
 		for j := end; ; {
-			i := pred[j]
+			i := int(pred[j])
 			rowOf[j] = i
 			j, colOf[i] = colOf[i], j
 			if i == s {

@@ -55,28 +55,32 @@ func NewMeasure(x, a []float64) (*Measure, error) {
 			return nil, numerics.Invalidf("ot1d: weight a[%d] = %v is not finite and ≥ 0", i, a[i])
 		}
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
+	// Sort (value, original index) pairs by value, then index: a total
+	// order, so the unstable pattern-defeating quicksort (O(n log n))
+	// gives exactly the stable order of the values.
+	pairs := make([]valIdx, n)
+	for i := range pairs {
+		pairs[i] = valIdx{x[i], i}
 	}
-	slices.SortStableFunc(idx, func(i, j int) int {
+	slices.SortFunc(pairs, func(p, q valIdx) int {
 		switch {
-		case x[i] < x[j]:
+		case p.x < q.x:
 			return -1
-		case x[i] > x[j]:
+		case p.x > q.x:
 			return 1
 		}
-		return 0
+		return p.i - q.i
 	})
 	m := &Measure{
 		x:   make([]float64, n),
 		w:   make([]float64, n),
 		cum: make([]float64, n),
-		idx: idx,
+		idx: make([]int, n),
 	}
-	for k, i := range idx {
-		m.x[k] = x[i]
-		m.w[k] = a[i]
+	for k, p := range pairs {
+		m.x[k] = p.x
+		m.w[k] = a[p.i]
+		m.idx[k] = p.i
 	}
 	cumsum(m.cum, m.w)
 	total := m.cum[n-1]
@@ -94,6 +98,12 @@ func NewMeasure(x, a []float64) (*Measure, error) {
 	}
 	// total ≥ 1 − MassTol > 0, so some weight is positive.
 	return m, nil
+}
+
+// valIdx is a value with its original index, the sort key of NewMeasure.
+type valIdx struct {
+	x float64
+	i int
 }
 
 // cumsum writes the running sums of w into dst with Neumaier compensation,

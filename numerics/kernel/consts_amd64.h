@@ -1,0 +1,184 @@
+// Constants shared by the amd64 kernels (the values of generic.go).
+//
+// kc<> holds each constant replicated four times (32 bytes), so that AVX2
+// code can use it as a 256-bit memory operand; AVX-512 code broadcasts the
+// first copy. Each .s file that includes this header gets its own
+// file-local copy.
+
+// -746.0
+#define KLO kc<>+0(SB)
+// 710.0
+#define KHI kc<>+32(SB)
+// 23.083120654223414
+#define KINV16 kc<>+64(SB)
+// 6755399441055744.0
+#define KSHIFT kc<>+96(SB)
+// 0.043321698780346196
+#define KL2H kc<>+128(SB)
+// 4.650385693757748e-12
+#define KL2L kc<>+160(SB)
+// 0.0001984126984126984
+#define KC7 kc<>+192(SB)
+// 0.001388888888888889
+#define KC6 kc<>+224(SB)
+// 0.008333333333333333
+#define KC5 kc<>+256(SB)
+// 0.041666666666666664
+#define KC4 kc<>+288(SB)
+// 0.16666666666666666
+#define KC3 kc<>+320(SB)
+// 0.5
+#define KC2 kc<>+352(SB)
+// 1.0
+#define KONE kc<>+384(SB)
+// 0.0625
+#define KSIXTEENTH kc<>+416(SB)
+// 0.5
+#define KHALF kc<>+448(SB)
+// 4503599627371519.0
+#define KMAGIC kc<>+480(SB)
+// -inf
+#define KNEGINF kc<>+512(SB)
+// inf
+#define KPOSINF kc<>+544(SB)
+// 8.0
+#define KEIGHT kc<>+576(SB)
+// 4.0
+#define KFOUR kc<>+608(SB)
+// 15 as a 64-bit integer (the table index mask)
+#define KMASK15 kc<>+640(SB)
+
+DATA kc<>+0(SB)/8, $0xc087500000000000
+DATA kc<>+8(SB)/8, $0xc087500000000000
+DATA kc<>+16(SB)/8, $0xc087500000000000
+DATA kc<>+24(SB)/8, $0xc087500000000000
+DATA kc<>+32(SB)/8, $0x4086300000000000
+DATA kc<>+40(SB)/8, $0x4086300000000000
+DATA kc<>+48(SB)/8, $0x4086300000000000
+DATA kc<>+56(SB)/8, $0x4086300000000000
+DATA kc<>+64(SB)/8, $0x40371547652b82fe
+DATA kc<>+72(SB)/8, $0x40371547652b82fe
+DATA kc<>+80(SB)/8, $0x40371547652b82fe
+DATA kc<>+88(SB)/8, $0x40371547652b82fe
+DATA kc<>+96(SB)/8, $0x4338000000000000
+DATA kc<>+104(SB)/8, $0x4338000000000000
+DATA kc<>+112(SB)/8, $0x4338000000000000
+DATA kc<>+120(SB)/8, $0x4338000000000000
+DATA kc<>+128(SB)/8, $0x3fa62e42fef00000
+DATA kc<>+136(SB)/8, $0x3fa62e42fef00000
+DATA kc<>+144(SB)/8, $0x3fa62e42fef00000
+DATA kc<>+152(SB)/8, $0x3fa62e42fef00000
+DATA kc<>+160(SB)/8, $0x3d9473de6af278ed
+DATA kc<>+168(SB)/8, $0x3d9473de6af278ed
+DATA kc<>+176(SB)/8, $0x3d9473de6af278ed
+DATA kc<>+184(SB)/8, $0x3d9473de6af278ed
+DATA kc<>+192(SB)/8, $0x3f2a01a01a01a01a
+DATA kc<>+200(SB)/8, $0x3f2a01a01a01a01a
+DATA kc<>+208(SB)/8, $0x3f2a01a01a01a01a
+DATA kc<>+216(SB)/8, $0x3f2a01a01a01a01a
+DATA kc<>+224(SB)/8, $0x3f56c16c16c16c17
+DATA kc<>+232(SB)/8, $0x3f56c16c16c16c17
+DATA kc<>+240(SB)/8, $0x3f56c16c16c16c17
+DATA kc<>+248(SB)/8, $0x3f56c16c16c16c17
+DATA kc<>+256(SB)/8, $0x3f81111111111111
+DATA kc<>+264(SB)/8, $0x3f81111111111111
+DATA kc<>+272(SB)/8, $0x3f81111111111111
+DATA kc<>+280(SB)/8, $0x3f81111111111111
+DATA kc<>+288(SB)/8, $0x3fa5555555555555
+DATA kc<>+296(SB)/8, $0x3fa5555555555555
+DATA kc<>+304(SB)/8, $0x3fa5555555555555
+DATA kc<>+312(SB)/8, $0x3fa5555555555555
+DATA kc<>+320(SB)/8, $0x3fc5555555555555
+DATA kc<>+328(SB)/8, $0x3fc5555555555555
+DATA kc<>+336(SB)/8, $0x3fc5555555555555
+DATA kc<>+344(SB)/8, $0x3fc5555555555555
+DATA kc<>+352(SB)/8, $0x3fe0000000000000
+DATA kc<>+360(SB)/8, $0x3fe0000000000000
+DATA kc<>+368(SB)/8, $0x3fe0000000000000
+DATA kc<>+376(SB)/8, $0x3fe0000000000000
+DATA kc<>+384(SB)/8, $0x3ff0000000000000
+DATA kc<>+392(SB)/8, $0x3ff0000000000000
+DATA kc<>+400(SB)/8, $0x3ff0000000000000
+DATA kc<>+408(SB)/8, $0x3ff0000000000000
+DATA kc<>+416(SB)/8, $0x3fb0000000000000
+DATA kc<>+424(SB)/8, $0x3fb0000000000000
+DATA kc<>+432(SB)/8, $0x3fb0000000000000
+DATA kc<>+440(SB)/8, $0x3fb0000000000000
+DATA kc<>+448(SB)/8, $0x3fe0000000000000
+DATA kc<>+456(SB)/8, $0x3fe0000000000000
+DATA kc<>+464(SB)/8, $0x3fe0000000000000
+DATA kc<>+472(SB)/8, $0x3fe0000000000000
+DATA kc<>+480(SB)/8, $0x43300000000003ff
+DATA kc<>+488(SB)/8, $0x43300000000003ff
+DATA kc<>+496(SB)/8, $0x43300000000003ff
+DATA kc<>+504(SB)/8, $0x43300000000003ff
+DATA kc<>+512(SB)/8, $0xfff0000000000000
+DATA kc<>+520(SB)/8, $0xfff0000000000000
+DATA kc<>+528(SB)/8, $0xfff0000000000000
+DATA kc<>+536(SB)/8, $0xfff0000000000000
+DATA kc<>+544(SB)/8, $0x7ff0000000000000
+DATA kc<>+552(SB)/8, $0x7ff0000000000000
+DATA kc<>+560(SB)/8, $0x7ff0000000000000
+DATA kc<>+568(SB)/8, $0x7ff0000000000000
+DATA kc<>+576(SB)/8, $0x4020000000000000
+DATA kc<>+584(SB)/8, $0x4020000000000000
+DATA kc<>+592(SB)/8, $0x4020000000000000
+DATA kc<>+600(SB)/8, $0x4020000000000000
+DATA kc<>+608(SB)/8, $0x4010000000000000
+DATA kc<>+616(SB)/8, $0x4010000000000000
+DATA kc<>+624(SB)/8, $0x4010000000000000
+DATA kc<>+632(SB)/8, $0x4010000000000000
+DATA kc<>+640(SB)/8, $0x000000000000000f
+DATA kc<>+648(SB)/8, $0x000000000000000f
+DATA kc<>+656(SB)/8, $0x000000000000000f
+DATA kc<>+664(SB)/8, $0x000000000000000f
+GLOBL kc<>(SB), RODATA|NOPTR, $672
+
+// exptab<> is expTabHi (16 doubles, 2^(j/16) rounded) then expTabLo (the
+// remainders), as in generic.go.
+DATA exptab<>+0(SB)/8, $0x3ff0000000000000
+DATA exptab<>+8(SB)/8, $0x3ff0b5586cf9890f
+DATA exptab<>+16(SB)/8, $0x3ff172b83c7d517b
+DATA exptab<>+24(SB)/8, $0x3ff2387a6e756238
+DATA exptab<>+32(SB)/8, $0x3ff306fe0a31b715
+DATA exptab<>+40(SB)/8, $0x3ff3dea64c123422
+DATA exptab<>+48(SB)/8, $0x3ff4bfdad5362a27
+DATA exptab<>+56(SB)/8, $0x3ff5ab07dd485429
+DATA exptab<>+64(SB)/8, $0x3ff6a09e667f3bcd
+DATA exptab<>+72(SB)/8, $0x3ff7a11473eb0187
+DATA exptab<>+80(SB)/8, $0x3ff8ace5422aa0db
+DATA exptab<>+88(SB)/8, $0x3ff9c49182a3f090
+DATA exptab<>+96(SB)/8, $0x3ffae89f995ad3ad
+DATA exptab<>+104(SB)/8, $0x3ffc199bdd85529c
+DATA exptab<>+112(SB)/8, $0x3ffd5818dcfba487
+DATA exptab<>+120(SB)/8, $0x3ffea4afa2a490da
+DATA exptab<>+128(SB)/8, $0x0000000000000000
+DATA exptab<>+136(SB)/8, $0x3c98a62e4adc610b
+DATA exptab<>+144(SB)/8, $0xbc819041b9d78a76
+DATA exptab<>+152(SB)/8, $0x3c99b07eb6c70573
+DATA exptab<>+160(SB)/8, $0x3c86f46ad23182e4
+DATA exptab<>+168(SB)/8, $0x3c8ada0911f09ebc
+DATA exptab<>+176(SB)/8, $0x3c7d4397afec42e2
+DATA exptab<>+184(SB)/8, $0x3c96324c054647ad
+DATA exptab<>+192(SB)/8, $0xbc9bdd3413b26456
+DATA exptab<>+200(SB)/8, $0xbc841577ee04992f
+DATA exptab<>+208(SB)/8, $0x3c96e9f156864b27
+DATA exptab<>+216(SB)/8, $0x3c7c7c46b071f2be
+DATA exptab<>+224(SB)/8, $0x3c97a1cd345dcc81
+DATA exptab<>+232(SB)/8, $0x3c811065895048dd
+DATA exptab<>+240(SB)/8, $0x3c82ed02d75b3707
+DATA exptab<>+248(SB)/8, $0xbc9e9c23179c2893
+GLOBL exptab<>(SB), RODATA|NOPTR, $256
+#define KTABHI exptab<>+0(SB)
+#define KTABLO exptab<>+128(SB)
+
+// lane<> is 0, 1, …, 7 as float64: the lane indices.
+DATA lane<>+0(SB)/8, $0x0000000000000000
+DATA lane<>+8(SB)/8, $0x3ff0000000000000
+DATA lane<>+16(SB)/8, $0x4000000000000000
+DATA lane<>+24(SB)/8, $0x4008000000000000
+DATA lane<>+32(SB)/8, $0x4010000000000000
+DATA lane<>+40(SB)/8, $0x4014000000000000
+DATA lane<>+48(SB)/8, $0x4018000000000000
+DATA lane<>+56(SB)/8, $0x401c000000000000
+GLOBL lane<>(SB), RODATA|NOPTR, $64

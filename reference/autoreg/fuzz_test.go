@@ -1,0 +1,487 @@
+package autoreg_test
+
+// Native Go fuzz targets for the exported functions of package autoreg
+// (issue 9): Sample/CDF, the joint table (NewJoint, Prob, Marginal,
+// Conditional, ChainRule, SampleSequential), the transforms (Haar,
+// InverseHaar, DFT, InverseDFT, LowPass, HighPass) and LogDensity with the
+// package's maps. Property: no panic, no hang, no NaN or ±Inf without an
+// error (errors wrap numerics.ErrInvalid), and for valid input the
+// definitions: Sample = min{i : F_i > u} (else the last positive token) and
+// never a zero-probability token; ChainRule = Prob; round trips of the
+// orthogonal transforms and Parseval; LowPass + HighPass = x; LogDensity of
+// an affine map = log p_Y(Ax + b) + log|det A|.
+//
+// Seeds: testdata/fuzz/FuzzXxx/seed-*, written from fzSeeds by
+//
+//	go test ./reference/autoreg -run TestFuzzSeedCorpus -fuzzseeds.write
+//
+// Run one target: go test ./reference/autoreg -run '^$' -fuzz '^FuzzSample$' -fuzztime 60s -parallel 1
+
+import (
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/otverify/otverify/numerics"
+	"github.com/otverify/otverify/reference/autoreg"
+)
+
+// ---------------------------------------------------------------------------
+// Fuzz data encoding (the same in every package's fuzz_test.go).
+
+// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
+var fzSpecial = [16]float64{
+	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
+	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
+}
+
+// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
+// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
+// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
+// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
+type fzDec struct{ b []byte }
+
+func (d *fzDec) u8() byte {
+	if len(d.b) == 0 {
+		return 0
+	}
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+// n returns an int in [lo, hi].
+func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
+
+func (d *fzDec) f() float64 {
+	b := d.u8()
+	switch {
+	case b < 0xC0:
+		return float64(int(b)-96) / 8
+	case b < 0xF0:
+		return fzSpecial[b%16]
+	}
+	if len(d.b) < 8 {
+		d.b = nil
+		return 0
+	}
+	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+	d.b = d.b[8:]
+	return v
+}
+
+func (d *fzDec) fs(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = d.f()
+	}
+	return x
+}
+
+func (d *fzDec) mat(r, c int) [][]float64 {
+	M := make([][]float64, r)
+	for i := range M {
+		M[i] = d.fs(c)
+	}
+	return M
+}
+
+// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
+type fzEnc []byte
+
+func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
+
+func (e *fzEnc) f(xs ...float64) *fzEnc {
+	for _, v := range xs {
+		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
+			*e = append(*e, byte(int(g)+96))
+			continue
+		}
+		*e = append(*e, 0xFF)
+		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
+	}
+	return e
+}
+
+func (e *fzEnc) rows(M ...[]float64) *fzEnc {
+	for _, r := range M {
+		e.f(r...)
+	}
+	return e
+}
+
+// fzSeed is one seed input of a fuzz target.
+type fzSeed struct {
+	name string
+	args []any // []byte or string, in the target's argument order
+}
+
+var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
+
+// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
+func fzCorpusFile(args []any) string {
+	var b strings.Builder
+	b.WriteString("go test fuzz v1\n")
+	for _, a := range args {
+		switch v := a.(type) {
+		case []byte:
+			fmt.Fprintf(&b, "[]byte(%q)\n", v)
+		case string:
+			fmt.Fprintf(&b, "string(%q)\n", v)
+		default:
+			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
+		}
+	}
+	return b.String()
+}
+
+// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
+func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
+	targets := make([]string, 0, len(seeds))
+	for k := range seeds {
+		targets = append(targets, k)
+	}
+	sort.Strings(targets)
+	for _, target := range targets {
+		for _, s := range seeds[target] {
+			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
+			want := fzCorpusFile(s.args)
+			if *fzWriteSeeds {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			got, err := os.ReadFile(path)
+			if err != nil || string(got) != want {
+				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
+			}
+		}
+	}
+}
+
+func enc() *fzEnc { return &fzEnc{} }
+
+func (e *fzEnc) b() []byte { return *e }
+
+// ---------------------------------------------------------------------------
+
+const ulp = 0x1p-52
+
+func okErr(t *testing.T, name string, err error) {
+	t.Helper()
+	if !errors.Is(err, numerics.ErrInvalid) {
+		t.Fatalf("%s: error %v does not wrap ErrInvalid", name, err)
+	}
+}
+
+// normalise returns |v|/Σ|v| when mode is odd (else v unchanged).
+func normalise(v []float64, mode byte) []float64 {
+	if mode%2 == 0 {
+		return v
+	}
+	s := 0.0
+	for _, x := range v {
+		s += math.Abs(x)
+	}
+	if !(s > 0) || math.IsInf(s, 0) {
+		return v
+	}
+	w := make([]float64, len(v))
+	for i, x := range v {
+		w[i] = math.Abs(x) / s
+	}
+	return w
+}
+
+var fzSeeds = map[string][]fzSeed{
+	"FuzzSample": {
+		{"one", []any{enc().u8(1, 0).f(1, 0.5).b()}},
+		{"cdf-jump", []any{enc().u8(3, 0).f(0.25, 0.25, 0.5, 0.5).b()}},
+		{"zero-prob", []any{enc().u8(3, 0).f(0, 1, 0, 0.999).b()}},
+		{"zero-last", []any{enc().u8(3, 1).f(1, 1, 0, 0.99999999).b()}},
+		{"u-one", []any{enc().u8(2, 0).f(0.5, 0.5, 1).b()}},
+		{"tiny", []any{enc().u8(2, 0).f(5e-324, 1, 0).b()}},
+		{"bad-mass", []any{enc().u8(2, 0).f(0.5, 0.6, 0).b()}},
+	},
+	"FuzzJoint": {
+		{"two-by-two", []any{enc().u8(2, 2, 2, 0).f(0.25, 0.25, 0.5, 0, 0.3, 0.7).b()}},
+		{"zero-prefix", []any{enc().u8(2, 2, 2, 0).f(0, 0, 0.5, 0.5, 0.3, 0.7).b()}},
+		{"one-cell", []any{enc().u8(1, 1, 0).f(1, 0.5).b()}},
+		{"bad", []any{enc().u8(2, 2, 2, 0).f(0.5, 0.5, 0.5, 0.5, 0.3, 0.7).b()}},
+	},
+	"FuzzTransforms": {
+		{"eight", []any{enc().u8(8, 3, 2).f(1, 2, 3, 4, 5, 6, 7, 8).b()}},
+		{"odd-length", []any{enc().u8(3, 1, 0).f(1, 2, 3).b()}},
+		// Not seeded while open (docs/reliability.md, findings): Haar of
+		// [1e308, 1e308] overflows to [+Inf, 0] without an error.
+		{"large", []any{enc().u8(2, 1, 0).f(1e300, 1e300).b()}},
+		{"tiny", []any{enc().u8(4, 2, 1).f(5e-324, 0, 5e-324, 1e-300).b()}},
+	},
+	"FuzzLogDensity": {
+		{"identity", []any{enc().u8(2, 0).f(1, 0, 0, 1, 0, 0, 0.5, 0.5).b()}},
+		{"singular", []any{enc().u8(2, 0).f(1, 1, 1, 1, 0, 0, 0.5, 0.5).b()}},
+		{"elementwise", []any{enc().u8(2, 1).f(0.5, -0.5, 0, 0, 0, 0, 1, 2).b()}},
+		{"huge", []any{enc().u8(1, 0).f(1e300, 1e300, 1e300).b()}},
+	},
+}
+
+func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+
+// FuzzSample: Sample follows protocol.md's definition exactly.
+func FuzzSample(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d := &fzDec{data}
+		k, mode := d.n(0, 6), d.u8()
+		p := normalise(d.fs(k), mode)
+		u := d.f()
+		F := autoreg.CDF(p)
+		if len(F) != len(p) {
+			t.Fatalf("CDF has %d entries", len(F))
+		}
+		idx, err := autoreg.Sample(p, u)
+		if err != nil {
+			okErr(t, "Sample", err)
+			return
+		}
+		want := -1
+		for i := range F {
+			if F[i] > u {
+				want = i
+				break
+			}
+		}
+		if want < 0 {
+			for i := range p {
+				if p[i] > 0 {
+					want = i
+				}
+			}
+		}
+		if idx != want || !(p[idx] > 0) {
+			t.Fatalf("Sample(%v, %v) = %d, definition %d", p, u, idx, want)
+		}
+	})
+}
+
+// FuzzJoint: the joint table's factorisation and sampler.
+func FuzzJoint(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d := &fzDec{data}
+		D := d.n(0, 3)
+		sizes := make([]int, D)
+		total := 1
+		for i := range sizes {
+			sizes[i] = d.n(0, 3)
+			total *= sizes[i]
+		}
+		mode := d.u8()
+		p := normalise(d.fs(min(total, 64)), mode)
+		u := d.fs(D)
+		J, err := autoreg.NewJoint(sizes, p)
+		if err != nil {
+			okErr(t, "NewJoint", err)
+			return
+		}
+		psum := 0.0
+		for _, v := range p {
+			psum += v
+		}
+		// Every configuration: ChainRule = Prob/Σp.
+		x := make([]int, D)
+		var walk func(i int)
+		walk = func(i int) {
+			if i == D {
+				pr, err1 := J.Prob(x)
+				cr, err2 := J.ChainRule(x)
+				if err1 != nil || err2 != nil || !numerics.AllFinite([]float64{pr, cr}) {
+					t.Fatalf("Prob(%v) = %v (%v), ChainRule = %v (%v)", x, pr, err1, cr, err2)
+				}
+				// The conditionals are renormalised, so the chain rule
+				// gives p(x)/Σp, which differs from p(x) by up to MassTol
+				// relative (doc says "equals p(x) up to rounding").
+				want := pr / psum
+				if math.Abs(want-cr) > 4*float64(D*(total+2))*ulp*math.Max(want, 1e-300) && math.Abs(want-cr) > 1e-300 {
+					t.Fatalf("ChainRule(%v) = %v, Prob/Σp = %v", x, cr, want)
+				}
+				return
+			}
+			for v := 0; v < sizes[i]; v++ {
+				x[i] = v
+				walk(i + 1)
+			}
+		}
+		walk(0)
+		if m, err := J.Marginal(nil); err != nil || math.Abs(m-1) > 1e-9 {
+			t.Fatalf("Marginal(∅) = %v, %v", m, err)
+		}
+		s, err := J.SampleSequential(u)
+		if err != nil {
+			okErr(t, "SampleSequential", err)
+			return
+		}
+		if pr, err := J.Prob(s); err != nil || !(pr > 0) {
+			t.Fatalf("SampleSequential(%v) = %v of probability %v (%v)", u, s, pr, err)
+		}
+	})
+}
+
+// FuzzTransforms: Haar and DFT are orthogonal (round trip, Parseval) and
+// LowPass + HighPass = x, within their documented accuracy.
+func FuzzTransforms(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d := &fzDec{data}
+		n, levels, cutoff := d.n(0, 16), d.n(0, 5), d.n(0, 8)
+		x := d.fs(n)
+		norm := 0.0
+		for _, v := range x {
+			norm = math.Max(norm, math.Abs(v))
+		}
+		if norm > math.MaxFloat64/4 {
+			// Known finding (docs/reliability.md): Haar overflows to ±Inf
+			// without an error for entries near MaxFloat64, where
+			// (x_{2k} + x_{2k+1})/√2 is computed as a sum first.
+			t.Skip("known finding: Haar near MaxFloat64")
+		}
+		if y, err := autoreg.Haar(x, levels); err != nil {
+			okErr(t, "Haar", err)
+		} else {
+			if !numerics.AllFinite(y) || len(y) != n {
+				t.Fatalf("Haar(%v) = %v without an error", x, y)
+			}
+			back, err := autoreg.InverseHaar(y, levels)
+			if err != nil {
+				okErr(t, "InverseHaar", err)
+			} else {
+				for i := range x {
+					if math.Abs(back[i]-x[i]) > 8*float64(levels+1)*ulp*norm*math.Sqrt(float64(n))+float64(n)*4*5e-324 {
+						t.Fatalf("InverseHaar(Haar(%v)) = %v", x, back)
+					}
+				}
+			}
+		}
+		z := make([]complex128, n)
+		for i, v := range x {
+			z[i] = complex(v, 0)
+		}
+		if X, err := autoreg.DFT(z); err != nil {
+			okErr(t, "DFT", err)
+		} else {
+			for _, c := range X {
+				if !numerics.AllFinite([]float64{real(c), imag(c)}) {
+					t.Fatalf("DFT(%v) = %v without an error", x, X)
+				}
+			}
+			back, err := autoreg.InverseDFT(X)
+			if err != nil {
+				okErr(t, "InverseDFT", err)
+			} else {
+				for i := range x {
+					if math.Abs(real(back[i])-x[i]) > 8*float64(n+1)*ulp*norm*math.Sqrt(float64(n))+float64(n)*4*5e-324 {
+						t.Fatalf("InverseDFT(DFT(%v)) = %v", x, back)
+					}
+				}
+			}
+		}
+		lo, err1 := autoreg.LowPass(x, cutoff)
+		hi, err2 := autoreg.HighPass(x, cutoff)
+		if err1 != nil || err2 != nil {
+			if err1 != nil {
+				okErr(t, "LowPass", err1)
+			}
+			if err2 != nil {
+				okErr(t, "HighPass", err2)
+			}
+			return
+		}
+		for i := range x {
+			if !numerics.AllFinite([]float64{lo[i], hi[i]}) {
+				t.Fatalf("LowPass/HighPass(%v) = %v, %v without an error", x, lo, hi)
+			}
+			if math.Abs(lo[i]+hi[i]-x[i]) > 8*float64(n+1)*ulp*norm*math.Sqrt(float64(n))+float64(n)*4*5e-324 {
+				t.Fatalf("LowPass + HighPass ≠ x: %v + %v vs %v", lo, hi, x)
+			}
+		}
+	})
+}
+
+// FuzzLogDensity: for a square affine map (mode 0) LogDensity is
+// log p_Y(Ax + b) + log|det A| or an ErrInvalid when A is singular; for an
+// elementwise map the sum of log(1 + C_a sech²(x_a)).
+func FuzzLogDensity(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d := &fzDec{data}
+		dim, mode := d.n(0, 3), d.u8()%2
+		A := d.mat(dim, dim)
+		b := d.fs(dim)
+		x := d.fs(dim)
+		logpY := func(y []float64) float64 {
+			s := 0.0
+			for _, v := range y {
+				s -= v * v / 2
+			}
+			return s
+		}
+		var g autoreg.Map = autoreg.Affine{A: A, B: b}
+		if mode == 1 {
+			g = autoreg.Elementwise{C: b}
+		}
+		if len(x) == g.Dim() && numerics.AllFinite(x) && !numerics.AllFinite(g.Apply(x)) {
+			// Known finding (docs/reliability.md): LogDensity returns NaN
+			// without an error when g(x) is not finite (a NaN offset, or
+			// A·x overflowing). Skipped so that fuzzing can find new defects.
+			t.Skip("known finding: LogDensity with a non-finite g(x)")
+		}
+		if mode == 0 && dim > 0 && numerics.MaxAbs(flatten(A)) > 1e150 {
+			// Known finding (docs/reliability.md): the LU factors of a J with
+			// entries near MaxFloat64 overflow, log|det J| comes out +Inf
+			// and LogDensity answers +Inf or NaN without an error.
+			t.Skip("known finding: LogDensity with an overflowing LU of J")
+		}
+		got, err := autoreg.LogDensity(x, g, logpY)
+		if err != nil {
+			okErr(t, "LogDensity", err)
+			return
+		}
+		if !numerics.AllFinite([]float64{got}) && !(math.IsInf(got, -1) && math.IsInf(logpY(g.Apply(x)), -1)) {
+			// −Inf is the right answer where p_Y itself is 0 (its log
+			// underflows), not otherwise.
+			t.Fatalf("LogDensity = %v without an error", got)
+		}
+		if mode == 0 && dim > 0 {
+			M := mat.NewDense(dim, dim, nil)
+			for i := range A {
+				M.SetRow(i, A[i])
+			}
+			var lu mat.LU
+			lu.Factorize(M)
+			ld, _ := lu.LogDet()
+			want := logpY(g.Apply(x)) + ld
+			if scale := math.Abs(logpY(g.Apply(x))) + math.Abs(ld) + 1; math.IsInf(want, 0) || math.Abs(got-want) > 1e-12*scale*float64(dim) {
+				if !math.IsInf(want, 0) {
+					t.Fatalf("LogDensity(affine %v) = %v, want %v", A, got, want)
+				}
+			}
+		}
+	})
+}
+
+func flatten(M [][]float64) []float64 {
+	var out []float64
+	for _, r := range M {
+		out = append(out, r...)
+	}
+	return out
+}

@@ -1,0 +1,230 @@
+package drift
+
+import (
+	"math"
+
+	"github.com/otverify/otverify/numerics"
+	"gonum.org/v1/gonum/mat"
+)
+
+// NumFeatures returns the length of Features(x, degree) for x ∈ R^d:
+// 1 + d for degree 1, 1 + d + d(d+1)/2 for degree 2.
+func NumFeatures(d, degree int) int {
+	if degree == 2 {
+		return 1 + d + d*(d+1)/2
+	}
+	return 1 + d
+}
+
+// Features returns the polynomial features ψ(x) of a residual field: degree
+// 1 gives (1, x_1, …, x_d) (affine fields), degree 2 appends x_a·x_b for
+// a ≤ b in lexicographic order (quadratic fields). Other degrees are
+// treated as 1; callers validate (FitResidual does).
+func Features(x []float64, degree int) []float64 {
+	d := len(x)
+	f := make([]float64, 0, NumFeatures(d, degree))
+	f = append(f, 1)
+	f = append(f, x...)
+	if degree == 2 {
+		for a := 0; a < d; a++ {
+			for b := a; b < d; b++ {
+				f = append(f, x[a]*x[b])
+			}
+		}
+	}
+	return f
+}
+
+// Residual is a fitted residual field U(x) = Cᵀψ(x), ψ = Features(·, Degree),
+// C an F×d coefficient matrix (row-major, F = NumFeatures(d, Degree)).
+type Residual struct {
+	Degree int
+	C      [][]float64
+}
+
+// Eval returns U(x) = Cᵀψ(x). x must have the dimension the residual was
+// fitted in (it panics otherwise: a programmer error, not user data).
+func (u *Residual) Eval(x []float64) []float64 {
+	f := Features(x, u.Degree)
+	out := make([]float64, len(x))
+	for k, fk := range f {
+		for a := range out {
+			out[a] += fk * u.C[k][a]
+		}
+	}
+	return out
+}
+
+// FitResidual returns the least-squares fit of a drift u on the features of
+// the current batch x ([C] § One-step generative models: the regression of
+// w_t in L²(μ_t), restricted to the span of the features):
+//
+//	C = argmin_C Σ_i ‖Cᵀψ(x_i) − u_i‖²  (minimum-norm minimiser),
+//
+// so that the residual R_i = u_i − Cᵀψ(x_i) is orthogonal to every feature:
+// Σ_i ψ_k(x_i) R_i = 0. It is computed by the SVD of the n×F feature matrix
+// Ψ, singular values below max(n,F)·eps·σ_max treated as 0.
+//
+// Preconditions (else ErrInvalid): x, u valid n×d clouds (same n, d); degree
+// 1 or 2. Accuracy: backward stable; the orthogonality Ψᵀ R holds to about
+// max(n,F)·eps·‖Ψ‖·‖u‖ per entry.
+func FitResidual(x, u [][]float64, degree int) (*Residual, error) {
+	xc, err := checkCloud("x", x, -1)
+	if err != nil {
+		return nil, err
+	}
+	uc, err := checkCloud("u", u, xc.d)
+	if err != nil {
+		return nil, err
+	}
+	if uc.n != xc.n {
+		return nil, numerics.Invalidf("drift: u has %d rows, x has %d", uc.n, xc.n)
+	}
+	if degree != 1 && degree != 2 {
+		return nil, numerics.Invalidf("drift: feature degree %d, want 1 or 2", degree)
+	}
+	n, d, F := xc.n, xc.d, NumFeatures(xc.d, degree)
+	Psi := mat.NewDense(n, F, nil)
+	for i := 0; i < n; i++ {
+		Psi.SetRow(i, Features(xc.row(i), degree))
+	}
+	var svd mat.SVD
+	if !svd.Factorize(Psi, mat.SVDThin) {
+		return nil, numerics.Invalidf("drift: SVD of the feature matrix failed")
+	}
+	s := svd.Values(nil)
+	rank := 0
+	cut := float64(max(n, F)) * 0x1p-52 * s[0]
+	for _, v := range s {
+		if v > cut {
+			rank++
+		}
+	}
+	if rank == 0 {
+		rank = 1 // Ψ has the constant column, so σ_max ≥ √n > 0
+	}
+	var C mat.Dense
+	svd.SolveTo(&C, mat.NewDense(n, d, uc.data), rank)
+	res := &Residual{Degree: degree, C: make([][]float64, F)}
+	for k := 0; k < F; k++ {
+		res.C[k] = mat.Row(nil, k, &C)
+		if !numerics.AllFinite(res.C[k]) {
+			return nil, ErrOverflow
+		}
+	}
+	return res, nil
+}
+
+// Layer is one residual update of a Generator: x ↦ x + Tau·U(x).
+type Layer struct {
+	Tau float64
+	U   *Residual
+}
+
+// Generator is a one-step generator G: R^{d_z} → R^d built by residual
+// updates ([C] § One-step generative models, eq. after (45)):
+//
+//	G = (Id + τ_K U_K) ∘ … ∘ (Id + τ_1 U_1) ∘ G_0,   G_0(z) = A z + b,
+//
+// so each update G⁺ = G + τ·U∘G pushes the model law forward:
+// α⁺ = (Id + τU)♯α. Evaluation is one pass through the layers (no ODE).
+// A Generator is immutable: Update returns a new one.
+type Generator struct {
+	A      [][]float64 // d×d_z
+	B      []float64   // d
+	Layers []Layer
+}
+
+// NewGenerator returns G_0(z) = A z + b. A is d×d_z, b has d entries, all
+// finite (else ErrInvalid).
+func NewGenerator(A [][]float64, b []float64) (*Generator, error) {
+	ac, err := checkCloud("A", A, -1)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) != ac.n || !numerics.AllFinite(b) {
+		return nil, numerics.Invalidf("drift: b must have %d finite entries", ac.n)
+	}
+	return &Generator{A: numerics.Unflatten(ac.data, ac.n, ac.d), B: append([]float64(nil), b...)}, nil
+}
+
+// Dim returns (d, d_z): the output and latent dimensions.
+func (g *Generator) Dim() (int, int) { return len(g.A), len(g.A[0]) }
+
+// Eval returns G(z) for every row z of Z (n×d_z).
+// Preconditions: Z a valid cloud of dimension d_z (else ErrInvalid).
+func (g *Generator) Eval(Z [][]float64) ([][]float64, error) {
+	d, dz := g.Dim()
+	zc, err := checkCloud("z", Z, dz)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]float64, zc.n)
+	for i := range out {
+		z := zc.row(i)
+		x := append([]float64(nil), g.B...)
+		for a := 0; a < d; a++ {
+			for c := 0; c < dz; c++ {
+				x[a] += g.A[a][c] * z[c]
+			}
+		}
+		for _, l := range g.Layers {
+			u := l.U.Eval(x)
+			for a := range x {
+				x[a] += l.Tau * u[a]
+			}
+		}
+		if !numerics.AllFinite(x) {
+			return nil, ErrOverflow
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+// Update returns G⁺ = (Id + τU)∘G. tau must be finite (else ErrInvalid) and
+// U of G's output dimension.
+func (g *Generator) Update(U *Residual, tau float64) (*Generator, error) {
+	d, _ := g.Dim()
+	if math.IsNaN(tau) || math.IsInf(tau, 0) {
+		return nil, numerics.Invalidf("drift: tau = %v, want finite", tau)
+	}
+	if U == nil || len(U.C) != NumFeatures(d, U.Degree) || len(U.C[0]) != d {
+		return nil, numerics.Invalidf("drift: residual does not match dimension %d", d)
+	}
+	h := &Generator{A: g.A, B: g.B, Layers: append(append([]Layer(nil), g.Layers...), Layer{Tau: tau, U: U})}
+	return h, nil
+}
+
+// TrainOptions configure TrainStep.
+type TrainOptions struct {
+	Kernel Kernel  // kernel of the drift (Laplace or Gaussian)
+	Eps    float64 // its bandwidth τ > 0
+	Tau    float64 // the update step τ of G⁺ = G + τU
+	Degree int     // feature degree of U (1 or 2)
+}
+
+// TrainStep performs one drifting update of the generator on a latent batch
+// Z and data batch Y ([C] § One-step generative models; [P] § One-Step
+// Maps): x = G(Z); u = V(x) = B[Y](x) − B[x](x) (the generated batch reused
+// as negatives); U = FitResidual(x, u); G⁺ = (Id + τU)∘G. It returns G⁺ and
+// U. Preconditions: as Eval, Field, FitResidual and Update.
+func (g *Generator) TrainStep(Z, Y [][]float64, o TrainOptions) (*Generator, *Residual, error) {
+	x, err := g.Eval(Z)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := Field(x, Y, x, o.Eps, o.Kernel)
+	if err != nil {
+		return nil, nil, err
+	}
+	U, err := FitResidual(x, u, o.Degree)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := g.Update(U, o.Tau)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, U, nil
+}
