@@ -256,40 +256,56 @@ func findNull(v any, path string) string {
 	return ""
 }
 
-// finite returns an error naming the first NaN or ±Inf found in v.
+// finite returns an error naming the first NaN or ±Inf found in v. The
+// path is built only on failure: this runs on every answer of every check.
 func finite(v reflect.Value, path string) error {
+	if p, bad := firstNonFinite(v); bad {
+		return fmt.Errorf("%s%s is not finite (NaN and ±Inf never appear in a valid answer)", path, p)
+	}
+	return nil
+}
+
+func firstNonFinite(v reflect.Value) (string, bool) {
 	switch v.Kind() {
 	case reflect.Float64, reflect.Float32:
 		f := v.Float()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return fmt.Errorf("%s is %v (NaN and ±Inf never appear in a valid answer)", path, f)
+			return fmt.Sprintf(" (= %v)", f), true
 		}
 	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Float64 {
+			for i := 0; i < v.Len(); i++ {
+				if f := v.Index(i).Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+					return fmt.Sprintf("[%d] (= %v)", i, f), true
+				}
+			}
+			return "", false
+		}
 		for i := 0; i < v.Len(); i++ {
-			if err := finite(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
+			if p, bad := firstNonFinite(v.Index(i)); bad {
+				return fmt.Sprintf("[%d]%s", i, p), true
 			}
 		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			return finite(v.Elem(), path)
+			return firstNonFinite(v.Elem())
 		}
 	case reflect.Struct:
 		t := v.Type()
 		for i := 0; i < v.NumField(); i++ {
-			name := t.Field(i).Tag.Get("json")
-			if j := bytes.IndexByte([]byte(name), ','); j >= 0 {
-				name = name[:j]
-			}
-			if name == "" {
-				name = t.Field(i).Name
-			}
-			if err := finite(v.Field(i), path+"."+name); err != nil {
-				return err
+			if p, bad := firstNonFinite(v.Field(i)); bad {
+				name := t.Field(i).Tag.Get("json")
+				if j := bytes.IndexByte([]byte(name), ','); j >= 0 {
+					name = name[:j]
+				}
+				if name == "" {
+					name = t.Field(i).Name
+				}
+				return "." + name + p, true
 			}
 		}
 	}
-	return nil
+	return "", false
 }
 
 func cols(M [][]float64) int {
