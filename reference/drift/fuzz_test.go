@@ -378,7 +378,10 @@ func FuzzGenerator(f *testing.F) {
 				if F := drift.Features(X[i], degree); len(F) != drift.NumFeatures(dim, degree) {
 					t.Fatalf("Features has %d entries, NumFeatures %d", len(F), drift.NumFeatures(dim, degree))
 				}
-				if scale <= 100 {
+				// Exact up to the directions the rank cut of the SVD
+				// drops (spread below n·eps·σ_max): |step| bounds what
+				// they can carry.
+				if scale <= 100 && math.Abs(step) <= 1e3 {
 					for c := range got {
 						if math.Abs(got[c]-U[i][c]) > 1e-8*(1+scale) {
 							t.Fatalf("FitResidual of the affine drift u = %v·x + 1 misses it at x = %v: %v vs %v", step, X[i], got, U[i])
