@@ -70,7 +70,7 @@ fmt:
 ## finding is written to the package's testdata/fuzz/FuzzXxx/; the run goes
 ## on with the next target and fails at the end. Plain `go test` (and
 ## `make fuzz-seeds`) replays the seed corpora.
-FUZZPKGS     ?= ./numerics ./reference/... ./theorems ./protocol
+FUZZPKGS     ?= ./numerics ./reference/... ./theorems ./protocol ./reports
 FUZZPARALLEL ?= 1
 .PHONY: fuzz fuzz-seeds
 fuzz:
