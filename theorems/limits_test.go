@@ -62,10 +62,6 @@ func elementRequests(n int) map[string]string {
 // answers a 9-point request (81 entries) with ErrInvalid. This checks the
 // wiring of CheckElements into each reference entry cheaply; the real
 // limit is then exercised by TestHugeDerivedMatrixRejected.
-//
-// Until the first entry calls CheckElements (docs/reliability.md, resource
-// limits: pending) the test is skipped with that message; from then on every
-// entry must.
 func TestReferenceOpsEnforceElementLimit(t *testing.T) {
 	restore := theorems.SetElementLimit(64)
 	defer restore()
@@ -85,8 +81,8 @@ func TestReferenceOpsEnforceElementLimit(t *testing.T) {
 		}
 		missing = append(missing, fmt.Sprintf("%s (err = %v)", op, err))
 	}
-	if wired == 0 {
-		t.Skipf("PENDING: no reference entry calls theorems.CheckElements yet; %d ops can be asked for a 10⁹-entry matrix: %v", len(missing), missing)
+	if wired+len(missing) == 0 {
+		t.Fatal("no operation of elementRequests is in the reference table")
 	}
 	for _, m := range missing {
 		t.Errorf("%s: a derived matrix over the element limit is accepted; its reference entry must call theorems.CheckElements before allocating", m)
@@ -136,7 +132,7 @@ func TestHugeDerivedMatrixRejected(t *testing.T) {
 		sent = append(sent, op)
 	}
 	if len(sent) == 0 {
-		t.Skip("no operation enforces the element limit yet (see TestReferenceOpsEnforceElementLimit)")
+		t.Fatal("no operation enforces the element limit (see TestReferenceOpsEnforceElementLimit)")
 	}
 	var out bytes.Buffer
 	s := &protocol.Server{Ops: &ops, Name: "limits", Version: "0"}

@@ -51,8 +51,12 @@ func refDriftField(a DriftArgs) (FieldResult, error) {
 
 // refAttnGamma: gamma_i = Σ_j softmax_j(⟨Q x_i, K x_j⟩) V x_j.
 func refAttnGamma(a AttnArgs) (GammaResult, error) {
-	_, _, d, err := CheckMatrix("x", a.X, -1, -1)
+	_, n, d, err := CheckMatrix("x", a.X, -1, -1)
 	if err != nil {
+		return GammaResult{}, err
+	}
+	// Γ forms the n×n attention weights (limits.go).
+	if err := CheckElements("attention matrix", n, n); err != nil {
 		return GammaResult{}, err
 	}
 	_, r, _, err := CheckMatrix("Q", a.Q, -1, d)

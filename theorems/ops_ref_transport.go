@@ -35,6 +35,11 @@ func costOf(C, x, y [][]float64, cost string, n, m int) ([]float64, error) {
 		data, _, _, err := CheckMatrix("C", C, n, m)
 		return data, err
 	case cost == "sqeuclidean":
+		// The points form carries n + m points and derives n·m entries:
+		// bound it before allocating (limits.go).
+		if err := CheckElements("cost matrix", len(x), len(y)); err != nil {
+			return nil, err
+		}
 		data, r, c, err := SqEuclideanCost(x, y)
 		if err != nil {
 			return nil, err
@@ -183,6 +188,11 @@ func refDivergence(a DivergenceArgs) (ValueResult, error) {
 		return ValueResult{}, err
 	}
 	if err := CheckScalar("eps", a.Eps, 0, 1e300, true, false); err != nil {
+		return ValueResult{}, err
+	}
+	// The divergence solves three problems whose cost matrices together
+	// hold n² + m² + n·m ≤ (n + m)² entries (limits.go).
+	if err := CheckElements("cost matrices", n+m, n+m); err != nil {
 		return ValueResult{}, err
 	}
 	v, err := entropic.Divergence(xd, yd, d, a.A, a.B, a.Eps, entropic.Options{})
