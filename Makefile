@@ -62,6 +62,15 @@ PEERS_ARGS ?=
 bench-peers:
 	GO=$(GO) sh benches/peers/run.sh $(PEERS_ARGS)
 
+## peers-large: the large tier (verify impl --tier large) against the POT
+## and PyTorch adapters with the libraries' default parameters; results
+## compared with adapters/known-findings-large.txt (docs/findings.md),
+## JSON reports under reports/peers-large/ (installs the Debian packages
+## when run as root, else prints the command)
+.PHONY: peers-large
+peers-large:
+	GO=$(GO) sh scripts/peers-large.sh
+
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 

@@ -13,6 +13,9 @@ luck. The known-findings file has one entry a line, three fields separated
 by " | ":
 
     adapter | claim-id or "robustness <op>: <case>" | reason
+
+Large-tier results (`verify impl --tier large`) are keyed "claim-id [n=SIZE]";
+their list is adapters/known-findings-large.txt.
 """
 
 import json
@@ -55,13 +58,17 @@ def main(argv):
         for c in rep.get("claims") or []:
             st = c.get("status")
             counts[st] = counts.get(st, 0) + 1
+            # Large-tier results are keyed by claim and size: "id [n=4000]".
+            key = c["id"]
+            if c.get("tier") == "large":
+                key = "%s [n=%d]" % (c["id"], c.get("size", 0))
             if st in ("fail", "error"):
-                seen.add(c["id"])
-                if c["id"] in mine:
-                    print("known    %s %-40s %s" % (adapter, c["id"], st))
+                seen.add(key)
+                if key in mine:
+                    print("known    %s %-40s %s" % (adapter, key, st))
                 else:
                     unexpected.append("%s: %s %s: %s\n    reproduce: %s" % (
-                        adapter, c["id"], st, (c.get("message") or "")[:400], c.get("repro", "")))
+                        adapter, key, st, (c.get("message") or "")[:400], c.get("repro", "")))
         for r in rep.get("robustness") or []:
             key = "robustness %s: %s" % (r.get("op"), r.get("case"))
             seen.add(key)

@@ -1,6 +1,7 @@
 package props
 
 import (
+	"errors"
 	"math"
 	"sort"
 	"testing"
@@ -89,30 +90,13 @@ func TestFaultsOT1D(t *testing.T) {
 			},
 			caughtBy: []string{"ot1d.quantile-coupling-optimal", "ot1d.sorted-matching-optimal"}, maxSize: 5},
 		{name: "quantile with strict inequality F(x) > u (wrong at CDF jumps)", family: "ot1d",
-			plant: func(o *theorems.Ops) {
-				o.Quantile = func(a theorems.QuantileArgs) (theorems.QuantileResult, error) {
-					idx := make([]int, len(a.X))
-					for i := range idx {
-						idx[i] = i
-					}
-					sort.Slice(idx, func(i, j int) bool { return a.X[idx[i]] < a.X[idx[j]] })
-					q := make([]float64, len(a.U))
-					for k, u := range a.U {
-						F := 0.0
-						q[k] = a.X[idx[len(idx)-1]]
-						for _, i := range idx {
-							F += a.A[i]
-							if F > u {
-								q[k] = a.X[i]
-								break
-							}
-						}
-					}
-					return theorems.QuantileResult{Q: q}, nil
-				}
-			},
+			plant:    func(o *theorems.Ops) { o.Quantile = sortedQuantile(func(F, u float64) bool { return F > u }) },
 			caughtBy: []string{"ot1d.inverse-transform"}, maxSize: 3,
 			// the u grid has 64 fixed levels: measure the measure's atoms
+			sizeOf: func(c *theorems.Case) int { return len(c.Calls[0].Args.(theorems.QuantileArgs).X) }},
+		{name: "quantile falls back to the last atom even if it has no mass (POT F7: searchsorted clipped to n−1)", family: "ot1d",
+			plant:    func(o *theorems.Ops) { o.Quantile = sortedQuantile(func(F, u float64) bool { return F >= u }) },
+			caughtBy: []string{"ot1d.inverse-transform"}, maxSize: 3,
 			sizeOf: func(c *theorems.Case) int { return len(c.Calls[0].Args.(theorems.QuantileArgs).X) }},
 		{name: "returns W_p instead of W_p^p", family: "ot1d",
 			plant: func(o *theorems.Ops) {
@@ -127,6 +111,32 @@ func TestFaultsOT1D(t *testing.T) {
 	}
 	for _, f := range faults {
 		expectCaught(t, f)
+	}
+}
+
+// sortedQuantile is F^{-1}(u) = the first sorted atom whose partial sum F
+// satisfies reached(F, u), else the last sorted atom whatever its mass: the
+// raw material of planted quantile bugs.
+func sortedQuantile(reached func(F, u float64) bool) func(theorems.QuantileArgs) (theorems.QuantileResult, error) {
+	return func(a theorems.QuantileArgs) (theorems.QuantileResult, error) {
+		idx := make([]int, len(a.X))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(i, j int) bool { return a.X[idx[i]] < a.X[idx[j]] })
+		q := make([]float64, len(a.U))
+		for k, u := range a.U {
+			F := 0.0
+			q[k] = a.X[idx[len(idx)-1]]
+			for _, i := range idx {
+				F += a.A[i]
+				if reached(F, u) {
+					q[k] = a.X[i]
+					break
+				}
+			}
+		}
+		return theorems.QuantileResult{Q: q}, nil
 	}
 }
 
@@ -208,6 +218,37 @@ func TestFaultsEntropic(t *testing.T) {
 				}
 			},
 			caughtBy: []string{"entropic.divergence-properties"}, maxSize: 2},
+		{name: "sharp divergence: transport costs of the three plans, no entropy, clamped at 0 (POT F4)", family: "entropic",
+			plant: func(o *theorems.Ops) {
+				sink := o.Sinkhorn
+				cost := func(x, y [][]float64, a, b []float64, eps float64) (float64, error) {
+					r, err := sink(theorems.SinkhornArgs{A: a, B: b, X: x, Y: y, Cost: "sqeuclidean", Eps: eps})
+					if err != nil {
+						return 0, err
+					}
+					c := 0.0
+					for i := range x {
+						for j := range y {
+							d := 0.0
+							for k := range x[i] {
+								d += (x[i][k] - y[j][k]) * (x[i][k] - y[j][k])
+							}
+							c += d * r.Plan[i][j]
+						}
+					}
+					return c, nil
+				}
+				o.SinkhornDivergence = func(a theorems.DivergenceArgs) (theorems.ValueResult, error) {
+					ab, err1 := cost(a.X, a.Y, a.A, a.B, a.Eps)
+					aa, err2 := cost(a.X, a.X, a.A, a.A, a.Eps)
+					bb, err3 := cost(a.Y, a.Y, a.B, a.B, a.Eps)
+					if err := errors.Join(err1, err2, err3); err != nil {
+						return theorems.ValueResult{}, err
+					}
+					return theorems.ValueResult{Value: math.Max(0, ab-aa/2-bb/2)}, nil
+				}
+			},
+			caughtBy: []string{"entropic.divergence-properties"}, maxSize: 3},
 	}
 	for _, f := range faults {
 		expectCaught(t, f)

@@ -167,6 +167,16 @@ func robustCases(op string) []robustCase {
 	return cs
 }
 
+// RobustnessCases is the number of bad-input requests Robustness sends for
+// ops.
+func RobustnessCases(ops []string) int {
+	n := 0
+	for _, op := range ops {
+		n += len(robustCases(op))
+	}
+	return n
+}
+
 // Robustness sends the battery for every listed op and returns the
 // findings: answers outside the acceptable set, crashes, hangs and garbage.
 func Robustness(c *Client, ops []string) []reports.Finding {

@@ -51,6 +51,7 @@ func Merge(parts []*Report) (*Report, error) {
 			out.Claims = append(out.Claims, c)
 		}
 		out.Robustness = append(out.Robustness, p.Robustness...)
+		out.RobustnessCases += p.RobustnessCases
 		out.Duration += p.Duration
 		if p.Implementation != nil && k > 0 {
 			out.Implementation.Faults = append(out.Implementation.Faults, p.Implementation.Faults...)

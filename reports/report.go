@@ -61,8 +61,12 @@ type Report struct {
 	Summary        Summary           `json:"summary"`
 	Claims         []theorems.Result `json:"claims"`
 	Robustness     []Finding         `json:"robustness,omitempty"`
-	Duration       float64           `json:"duration_s"`
-	Machine        *Machine          `json:"machine,omitempty"`
+	// RobustnessCases is the number of bad-input requests sent by
+	// --robustness (0: the battery did not run), so that a report with no
+	// findings says whether anything was tried.
+	RobustnessCases int      `json:"robustness_cases,omitempty"`
+	Duration        float64  `json:"duration_s"`
+	Machine         *Machine `json:"machine,omitempty"`
 }
 
 // New builds a report from claim results.

@@ -95,8 +95,15 @@ func WriteText(w io.Writer, r *Report, verbose bool) error {
 			}
 		}
 	}
+	if r.RobustnessCases > 0 && len(r.Robustness) == 0 {
+		ew.printf("\nrobustness: %d bad-input requests, every one answered as protocol.md requires (no findings)\n", r.RobustnessCases)
+	}
 	if len(r.Robustness) > 0 {
-		ew.printf("\nrobustness findings (%d):\n", len(r.Robustness))
+		if r.RobustnessCases > 0 {
+			ew.printf("\nrobustness findings (%d of %d bad-input requests):\n", len(r.Robustness), r.RobustnessCases)
+		} else {
+			ew.printf("\nrobustness findings (%d):\n", len(r.Robustness))
+		}
 		for _, f := range r.Robustness {
 			ew.printf("  %s [%s]: expected %s, got %s\n", f.Op, f.Case, f.Expected, f.Got)
 		}

@@ -56,6 +56,32 @@ func entropyOf(v ...[]float64) float64 {
 	return h
 }
 
+// selfEntropicOT2 is OT_ε(β, β) = min Σ C_ij π_ij + ε·KL(π | b⊗b) for a
+// measure β on two points at squared distance c (C = [[0, c], [c, 0]]), in
+// closed form. The couplings of β with itself are π(t) = [[b₁−t, t],
+// [t, b₂−t]], 0 ≤ t ≤ min(b₁, b₂); the objective 2ct + ε·KL(π(t) | b⊗b) is
+// strictly convex in t and its derivative 2c + ε·log(t² / ((b₁−t)(b₂−t)))
+// vanishes where t² = K(b₁−t)(b₂−t), K = exp(−2c/ε), i.e. (with b₁+b₂ = 1)
+// (1−K)t² + Kt − K·b₁b₂ = 0, whose root in [0, min b] is
+// t = 2K·b₁b₂ / (K + √(K² + 4(1−K)K·b₁b₂)) (the form without
+// cancellation; K = 1 gives t = b₁b₂, the product coupling). This is
+// independent of any Sinkhorn iteration.
+func selfEntropicOT2(b []float64, c, eps float64) float64 {
+	K := math.Exp(-2 * c / eps)
+	b1, b2 := b[0], b[1]
+	t := 2 * K * b1 * b2 / (K + math.Sqrt(K*K+4*(1-K)*K*b1*b2))
+	if K == 0 {
+		t = 0
+	}
+	kl := 0.0
+	for _, e := range [][3]float64{{b1 - t, b1, b1}, {t, b1, b2}, {t, b2, b1}, {b2 - t, b2, b2}} {
+		if e[0] > 0 {
+			kl += e[0] * math.Log(e[0]/(e[1]*e[2]))
+		}
+	}
+	return 2*c*t + eps*kl
+}
+
 // maxLogMass is max |log π_ij| over the entries of π above 1e-300.
 func maxLogMass(P [][]float64) float64 {
 	m := 0.0
@@ -268,9 +294,11 @@ func init() {
 		},
 		&Claim{
 			ID: "entropic.divergence-properties", Title: "Sinkhorn divergence: symmetric, ≥ 0, 0 on equal",
-			Source:    "[C] § One-step generative models (debiased entropic cost)",
-			Statement: "the debiased divergence S_ε is symmetric, ≥ 0, and 0 for identical measures",
-			Tolerance: "1e-6·max|C| (protocol.md's Sinkhorn divergence rtol, relative to the largest cost)",
+			Source: "[C] § One-step generative models (debiased entropic cost)",
+			Statement: "the debiased divergence S_ε is symmetric, ≥ 0, and 0 for identical measures; and its value is protocol.md's " +
+				"OT_ε(α,β) − ½OT_ε(α,α) − ½OT_ε(β,β): checked in closed form for α one point and β two points, where " +
+				"OT_ε(α,β) = Σ b_j C_1j, OT_ε(α,α) = 0 and OT_ε(β,β) solves a quadratic (selfEntropicOT2)",
+			Tolerance: "1e-6·max|C| (protocol.md's Sinkhorn divergence rtol, relative to the largest cost); the closed form is exact to rounding",
 			Ops:       []string{OpSinkhornDivergence},
 			Check: func(t *rapid.T, e *Env) {
 				n := rapid.IntRange(1, 6).Draw(t, "n")
@@ -288,6 +316,25 @@ func init() {
 				e.ExpectClose(t, "S(α,β) vs S(β,α)", sxy, syx, tol)
 				e.ExpectLeq(t, "−S(α,β)", -sxy, 0, tol)
 				e.ExpectClose(t, "S(α,α)", sxx, 0, tol)
+
+				// The value itself, where it has a closed form: α = δ_p one
+				// point, β two points (or the mirror image). Symmetry and
+				// the sign cannot tell S_ε from other debiased costs (the
+				// "sharp" ⟨C, π_αβ⟩ − ½⟨C, π_αα⟩ − ½⟨C, π_ββ⟩, POT F4).
+				p := genPoints(t, 1, d, "p")
+				q := genPoints(t, 2, d, "q")
+				bq := genWeights(t, 2, true, "b_q")
+				cp := sqDist(p, q)
+				cq := sqDist(q, q)
+				sc := math.Max(1, math.Max(maxAbsMat(cp), maxAbsMat(cq)))
+				epsCF := sc * math.Pow(10, rapid.Float64Range(-2, 1).Draw(t, "log10(ε/max C), closed form"))
+				want := (bq[0]*cp[0][0] + bq[1]*cp[0][1]) - 0.5*selfEntropicOT2(bq, cq[0][1], epsCF)
+				args := DivergenceArgs{X: p, Y: q, A: []float64{1}, B: bq, Eps: epsCF}
+				if rapid.Bool().Draw(t, "mirror") {
+					args = DivergenceArgs{X: q, Y: p, A: bq, B: []float64{1}, Eps: epsCF}
+				}
+				got := e.SinkhornDivergence(t, args).Value
+				e.ExpectClose(t, "S_ε(δ_p, β) with β on two points vs its closed form Σ b_j‖p − q_j‖² − ½OT_ε(β, β)", got, want, sinkPlanTol*sc)
 			},
 		},
 		&Claim{

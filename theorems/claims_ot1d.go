@@ -98,7 +98,7 @@ func init() {
 		&Claim{
 			ID: "ot1d.inverse-transform", Title: "inverse transform sampling",
 			Source:    "[P] § The 1D Case: Inverse Transform Sampling",
-			Statement: "F^{-1}(U), F^{-1}(u) = min{x : F(x) ≥ u}, has law F: on the grid u_k = (k−½)/N the frequencies of each atom match its weight within 1/N, and F^{-1} is exact at u equal to a CDF jump F(x_i)",
+			Statement: "F^{-1}(U), F^{-1}(u) = min{x : F(x) ≥ u}, has law F: on the grid u_k = (k−½)/N the frequencies of each atom match its weight within 1/N, and F^{-1} is exact at u equal to a CDF jump F(x_i); when rounding leaves Σa = 1 − δ (δ = 2⁻³⁰) and a zero-mass atom lies beyond the others, F^{-1}(u) for u ≥ Σa is the largest atom of positive mass (protocol.md)",
 			Tolerance: "frequencies within 1/N (grid discretisation, exact for dyadic weights); quantiles exact (dyadic weights make every partial sum of the CDF exact)",
 			Ops:       []string{OpQuantile},
 			Check: func(t *rapid.T, e *Env) {
@@ -139,6 +139,28 @@ func init() {
 					want := quantileBrute(x, a, uj)
 					e.ExpectClose(t, fmt.Sprintf("F^{-1} at the CDF jump u = %g", uj), q[N+k], want, 0)
 				}
+				// Total mass below 1 by rounding (protocol.md accepts
+				// |Σa − 1| ≤ 1e-9) and a zero-mass atom beyond the others:
+				// for u in (Σa, 1) no atom has F(x_i) ≥ u, and protocol.md's
+				// rule is the largest x_i with a_i > 0, never the zero-mass
+				// atom (POT F7, docs/findings.md). δ = 2⁻³⁰ keeps every
+				// partial sum exact.
+				const delta = 1.0 / (1 << 30)
+				xs := append(append([]float64(nil), x...), maxOf(x)+1+float64(rapid.IntRange(0, 100).Draw(t, "gap of the zero-mass atom"))/8)
+				as := append(append([]float64(nil), a...), 0)
+				lastPos, firstPos := math.Inf(-1), -1
+				for i := range as {
+					if as[i] > 0 {
+						lastPos = math.Max(lastPos, xs[i])
+						if firstPos < 0 {
+							firstPos = i
+						}
+					}
+				}
+				as[firstPos] -= delta
+				qs := e.Quantile(t, QuantileArgs{X: xs, A: as, U: []float64{1 - delta, 1 - delta/2}}).Q
+				e.ExpectClose(t, "F^{-1}(Σa) with Σa = 1 − 2⁻³⁰ and a trailing zero-mass atom (the largest x_i with a_i > 0)", qs[0], lastPos, 0)
+				e.ExpectClose(t, "F^{-1}(u), Σa < u < 1, with a trailing zero-mass atom (protocol.md: the largest x_i with a_i > 0)", qs[1], lastPos, 0)
 			},
 		},
 		&Claim{
@@ -456,4 +478,13 @@ func ksCritical(n int, alpha float64) float64 {
 	k := math.Sqrt(-0.5 * math.Log(alpha/2))
 	sn := math.Sqrt(float64(n))
 	return k / (sn + 0.12 + 0.11/sn)
+}
+
+// maxOf is the largest entry of a non-empty x.
+func maxOf(x []float64) float64 {
+	m := math.Inf(-1)
+	for _, v := range x {
+		m = math.Max(m, v)
+	}
+	return m
 }

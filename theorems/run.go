@@ -183,9 +183,17 @@ func Run(claims []*Claim, ops *Ops, opts Options) []Result {
 	results := make([]Result, len(claims))
 	start := time.Now()
 	runDeadline := start.Add(opts.Budget)
-	// Each claim may use an equal share of the budget across the workers,
-	// and never past the run's deadline.
-	share := time.Duration(float64(opts.Budget) * float64(opts.Parallel) / math.Max(1, float64(len(claims))))
+	// Each claim that will run may use an equal share of the budget across
+	// the workers, and never past the run's deadline; claims skipped for a
+	// missing op take no time and get no share (with `verify impl` against
+	// an implementation of a few ops, most of the catalog is skipped).
+	runnable := 0
+	for _, c := range claims {
+		if skipReason(c, ops, opts) == "" {
+			runnable++
+		}
+	}
+	share := time.Duration(float64(opts.Budget) * float64(opts.Parallel) / math.Max(1, float64(runnable)))
 
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -232,6 +240,20 @@ func setRapidFlags(o Options) {
 	set("rapid.shrinktime", o.ShrinkTime.String())
 }
 
+// skipReason says why c is skipped against ops ("" if it runs): an op it
+// needs is not offered, or it exercises no op and opts.SkipOpless is set.
+func skipReason(c *Claim, ops *Ops, opts Options) string {
+	for _, op := range c.Ops {
+		if !ops.Has(op) {
+			return "op " + op + " not offered by the implementation"
+		}
+	}
+	if len(c.Ops) == 0 && opts.SkipOpless {
+		return "exercises no operation of the implementation (a property of the mathematics, checked by `verify run`)"
+	}
+	return ""
+}
+
 func runClaim(c *Claim, ops *Ops, opts Options, deadline time.Time) (res Result) {
 	res = Result{ID: c.ID, Family: c.Family(), Title: c.Title, Source: c.Source, Statement: c.Statement,
 		Tolerance: c.Tolerance, Ops: c.Ops, Kind: "property"}
@@ -241,16 +263,9 @@ func runClaim(c *Claim, ops *Ops, opts Options, deadline time.Time) (res Result)
 	if res.Ops == nil {
 		res.Ops = []string{}
 	}
-	for _, op := range c.Ops {
-		if !ops.Has(op) {
-			res.Status = Skip
-			res.Message = "op " + op + " not offered by the implementation"
-			return res
-		}
-	}
-	if len(c.Ops) == 0 && opts.SkipOpless {
+	if why := skipReason(c, ops, opts); why != "" {
 		res.Status = Skip
-		res.Message = "exercises no operation of the implementation (a property of the mathematics, checked by `verify run`)"
+		res.Message = why
 		return res
 	}
 	run := &claimRun{deadline: deadline}

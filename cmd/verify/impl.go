@@ -92,14 +92,19 @@ func cmdImpl(stdout, stderr io.Writer, args []string) (int, error) {
 		markProtocolErrors(&results[i])
 	}
 	var findings []reports.Finding
-	if *robust {
+	cases := 0
+	// The battery is the same in every shard: only shard 0 sends it, so
+	// that merged shard reports list each finding once.
+	if *robust && shardIndex(rf.shard) == 0 {
 		findings = protocol.Robustness(client, ops.List())
+		cases = protocol.RobustnessCases(ops.List())
 	}
 	rep := reports.New("impl", opts, results, time.Since(start))
 	impl.Faults = append(impl.Faults, client.Faults()...)
 	impl.StderrTail = client.StderrTail()
 	rep.Implementation = impl
 	rep.Robustness = findings
+	rep.RobustnessCases = cases
 	rep.Shard = rf.shard
 	if err := writeReport(stdout, rep, rf); err != nil {
 		return 2, err
@@ -125,4 +130,13 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shardIndex is i of --shard i/n, 0 when unsharded.
+func shardIndex(shard string) int {
+	if shard == "" {
+		return 0
+	}
+	i, _, _ := reports.ParseShard(shard)
+	return i
 }

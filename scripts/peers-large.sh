@@ -1,0 +1,54 @@
+#!/bin/sh
+# make peers-large: the large tier (`verify impl --tier large`, README "The
+# large tier") against the POT/SciPy adapter and the PyTorch adapter, with
+# the libraries' default parameters (adapters/pot/README.md lists where the
+# adapter departs from them, and why). The text reports go to stdout, the
+# JSON reports to $PEERS_LARGE_OUT (default reports/peers-large/<UTC time>/),
+# and the results are compared with adapters/known-findings-large.txt:
+# exit 1 on a result not listed there (docs/findings.md explains each
+# listed one), 2 if the tools are missing.
+#
+# Needs /usr/bin/python3 with POT, SciPy, NumPy and torch (Debian:
+# python3-pot python3-scipy python3-numpy python3-torch). Run as root, this
+# script installs them with apt-get when missing; otherwise it prints the
+# command. PEERS_LARGE_BUDGET is the time budget per adapter (default 10m;
+# sizes that would not fit are reported as skipped).
+set -eu
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-/usr/bin/python3}
+GO=${GO:-go}
+PKGS="python3-pot python3-scipy python3-numpy python3-torch"
+budget=${PEERS_LARGE_BUDGET:-10m}
+if ! "$PY" -c 'import ot, scipy, numpy, torch' >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "peers-large: installing $PKGS" >&2
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PKGS >/dev/null
+	else
+		echo "peers-large: $PY lacks POT, SciPy, NumPy or torch; install them with:" >&2
+		echo "  sudo apt-get update && sudo apt-get install -y $PKGS" >&2
+		exit 2
+	fi
+fi
+out=${PEERS_LARGE_OUT:-reports/peers-large/$(date -u +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+"$GO" build -o "$out/verify" ./cmd/verify
+for a in pot torch; do
+	case $a in
+	pot) cmd="$PY adapters/pot/otv_pot.py" ;;
+	torch) cmd="$PY adapters/torch/otv_torch.py" ;;
+	esac
+	echo "== peers-large: verify impl --tier large --cmd \"$cmd\"" >&2
+	rc=0
+	# Each request at n = 8000 takes POT tens of seconds: generous timeouts.
+	"$out/verify" impl --tier large --cmd "$cmd" --seed 1 --budget "$budget" \
+		--timeout 10m --hello-timeout 180s -v --format json --out "$out/$a.json" || rc=$?
+	if [ "$rc" -gt 1 ]; then
+		echo "peers-large: verify impl exited $rc for $a" >&2
+		exit "$rc"
+	fi
+	# the text report (verify merge of one report renders it)
+	"$out/verify" merge --format text "$out/$a.json" || true
+done
+rm -f "$out/verify"
+echo "== peers-large: results against adapters/known-findings-large.txt (JSON reports in $out)" >&2
+"$PY" adapters/known.py adapters/known-findings-large.txt "pot=$out/pot.json" "torch=$out/torch.json"
