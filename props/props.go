@@ -2,6 +2,11 @@
 // reference implementation (this package's own tests) and, through Check,
 // against a Go implementation of the otv/1 operations — the conformance
 // API, in the spirit of testing/fstest.TestFS.
+//
+// Constructions without an otv/1 op (the maximum-entropy ascent) are
+// checked through Go-only hooks, theorems.Ops.Local: set them to run the
+// maxent claims against your solver; claims that call neither an offered op
+// nor a set hook are skipped.
 package props
 
 import (

@@ -35,8 +35,12 @@ type Claim struct {
 	Statement string   // the statement being checked
 	Tolerance string   // the tolerance used and why it is right
 	Ops       []string // the protocol operations the check exercises
-	Kind      Kind
-	Check     Check
+	// Local names the Go-only hook groups (LocalOps) the check calls, for
+	// claims of reference-only constructions; they run under props.Check
+	// when the implementation sets one of the group's hooks.
+	Local []string
+	Kind  Kind
+	Check Check
 }
 
 // Family is the part of the id before the first dot.

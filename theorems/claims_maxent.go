@@ -28,6 +28,7 @@ func init() {
 				"the grid, the start and each iterate included, has H ≤ log(b−a) (Jensen), with equality at the limit",
 			Tolerance: "density: 1e-10 relative (the ascent stops at a relative Newton step ≤ 64·eps·(1+|log p|) ≈ 1e-13); " +
 				"entropies: 16·M·eps·(1+|log(b−a)|) (rounding of an M-term sum)",
+			Local: []string{LocalMaxEnt},
 			Check: checkMaxentUniform,
 		},
 		&Claim{
@@ -44,6 +45,7 @@ func init() {
 				"≈ 1e-13; quadrature of −∫p log p: 1e-6·(1+|H|) (Gauss–Legendre with 2000 nodes per smooth piece; the " +
 				"endpoint behaviour x^{a−1}log x of Beta and triangular laws limits it, measured ≤ 1e-8); entropy " +
 				"comparisons 16·M·eps·(1+|H|)",
+			Local: []string{LocalMaxEnt},
 			Check: checkMaxentGaussian,
 		},
 		&Claim{
@@ -58,6 +60,7 @@ func init() {
 				"units of the largest admissible step, rounding 9e-13·M·(1+Σ|p log p|h); gain ≥ η‖δ‖²/2 − " +
 				"32·M·eps·(1+Σ|p log p|h) (second-order term ≤ η²h‖δ‖²/p_min ≤ η‖δ‖²/2 since p + ηδ ≥ p/2); constraints " +
 				"max|Cq − c| ≤ max|Cp − c| + 64·M·eps·max(1, (|μ|+Lσ)²) (the step's own rounding)",
+			Local: []string{LocalMaxEnt},
 			Check: checkMaxentAscentMonotone,
 		},
 	)
@@ -121,7 +124,7 @@ func checkMaxentUniform(t *rapid.T, e *Env) {
 		want[k] = 1 / (g.B - g.A)
 	}
 	for _, metric := range []maxent.Metric{maxent.Euclidean, maxent.Fisher} {
-		res, err := pr.Ascend(q, maxent.Options{Metric: metric, MaxIter: 5000})
+		res, err := e.maxentAscend(pr, q, maxent.Options{Metric: metric, MaxIter: 5000})
 		if err != nil {
 			e.Fatalf(t, "ascent (metric %d): %v", metric, err)
 		}
@@ -216,11 +219,11 @@ func checkMaxentGaussian(t *rapid.T, e *Env) {
 	if err != nil {
 		e.Fatalf(t, "problem: %v", err)
 	}
-	p0, err := pr.IProject(meGenPositive(t, M, "random density to project"))
+	p0, err := e.maxentIProject(pr, meGenPositive(t, M, "random density to project"))
 	if err != nil {
 		e.Fatalf(t, "I-projection: %v", err)
 	}
-	res, err := pr.Ascend(p0, maxent.Options{Metric: maxent.Fisher})
+	res, err := e.maxentAscend(pr, p0, maxent.Options{Metric: maxent.Fisher})
 	if err != nil {
 		e.Fatalf(t, "ascent: %v", err)
 	}
@@ -264,7 +267,7 @@ func checkMaxentAscentMonotone(t *rapid.T, e *Env) {
 		if pr, err = maxent.MeanVariance(g, mu, sd*sd); err != nil {
 			e.Fatalf(t, "problem: %v", err)
 		}
-		if p, err = pr.IProject(meGenPositive(t, M, "random density to project")); err != nil {
+		if p, err = e.maxentIProject(pr, meGenPositive(t, M, "random density to project")); err != nil {
 			e.Fatalf(t, "I-projection: %v", err)
 		}
 		cscale = math.Max(1, mu*mu+sd*sd+math.Pow(math.Abs(mu)+L*sd, 2))
@@ -289,7 +292,7 @@ func checkMaxentAscentMonotone(t *rapid.T, e *Env) {
 	steps := rapid.IntRange(1, 6).Draw(t, "steps")
 	fr := rapid.SliceOfN(rapid.Float64Range(0.01, 1), steps, steps).Draw(t, "step fractions of the admissible bound")
 	for it := 0; it < steps; it++ {
-		d, _, err := pr.Direction(p, maxent.Euclidean)
+		d, _, err := e.maxentDirection(pr, p, maxent.Euclidean)
 		if err != nil {
 			e.Fatalf(t, "direction: %v", err)
 		}
@@ -355,7 +358,7 @@ func checkMaxentAscentMonotone(t *rapid.T, e *Env) {
 		e.ExpectClose(t, "dH(p+sη_maxδ)/ds at 0 vs η_max‖δ‖²", slope, etaMax*dn2, fdTol)
 		// (iv) a step of size η = f·η_max.
 		eta := fr[it] * etaMax
-		q, err := pr.Step(p, eta)
+		q, err := e.maxentStep(pr, p, eta)
 		if err != nil {
 			e.Fatalf(t, "step: %v", err)
 		}

@@ -246,6 +246,10 @@ type Ops struct {
 	// Features lists the optional large-problem forms of protocol.md the
 	// implementation accepts: FeaturePoints, FeatureSparsePlan.
 	Features []string
+
+	// Local holds Go-only hooks for constructions without an otv/1 op
+	// (local.go); nil hooks mean the reference.
+	Local LocalOps
 }
 
 // Optional features of protocol.md ("Large problems").

@@ -248,10 +248,20 @@ func skipReason(c *Claim, ops *Ops, opts Options) string {
 			return "op " + op + " not offered by the implementation"
 		}
 	}
-	if len(c.Ops) == 0 && opts.SkipOpless {
+	if len(c.Ops) == 0 && opts.SkipOpless && !usesLocal(c, ops) {
 		return "exercises no operation of the implementation (a property of the mathematics, checked by `verify run`)"
 	}
 	return ""
+}
+
+// usesLocal reports whether c calls a Go-only hook group that ops sets.
+func usesLocal(c *Claim, ops *Ops) bool {
+	for _, g := range c.Local {
+		if ops.Local.Has(g) {
+			return true
+		}
+	}
+	return false
 }
 
 func runClaim(c *Claim, ops *Ops, opts Options, deadline time.Time) (res Result) {
