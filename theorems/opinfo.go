@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 
 	"github.com/otverify/otverify/numerics"
 )
@@ -211,24 +212,34 @@ func opField(name string) string {
 // present; no value anywhere may be null (encoding/json would silently leave
 // a zero); numbers must fit float64; types must match. Unknown fields are
 // ignored (forward compatibility). Errors wrap numerics.ErrInvalid.
+//
+// Memory: the top-level fields are split without decoding them (about the
+// input's size), nulls are found by a byte scan, and the arguments are
+// decoded once, typed; a generic decode (interface{} trees, json.Number)
+// took about 100 bytes per input byte.
 func DecodeArgs(raw []byte, required []string, dst any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var generic any
-	if err := dec.Decode(&generic); err != nil {
+	if !json.Valid(raw) {
+		var v struct{}
+		err := json.Unmarshal(raw, &v)
+		if err == nil {
+			err = fmt.Errorf("not a single JSON value")
+		}
 		return numerics.Invalidf("args: %v", err)
 	}
-	obj, ok := generic.(map[string]any)
-	if !ok {
+	if first := firstByte(raw); first != '{' {
 		return numerics.Invalidf("args must be a JSON object")
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return numerics.Invalidf("args: %v", err)
 	}
 	for _, k := range required {
 		if _, ok := obj[k]; !ok {
 			return numerics.Invalidf("args: missing field %q", k)
 		}
 	}
-	if path := findNull(generic, "args"); path != "" {
-		return numerics.Invalidf("%s is null", path)
+	if hasNullLiteral(raw) {
+		return numerics.Invalidf("%s is null", nullPath(raw))
 	}
 	if err := json.Unmarshal(raw, dst); err != nil {
 		return numerics.Invalidf("args: %v", err)
@@ -236,24 +247,99 @@ func DecodeArgs(raw []byte, required []string, dst any) error {
 	return nil
 }
 
-func findNull(v any, path string) string {
-	switch x := v.(type) {
-	case nil:
-		return path
-	case map[string]any:
-		for k, e := range x {
-			if p := findNull(e, path+"."+k); p != "" {
-				return p
-			}
-		}
-	case []any:
-		for i, e := range x {
-			if p := findNull(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
-				return p
-			}
+// firstByte is the first non-space byte of raw (0 if none).
+func firstByte(raw []byte) byte {
+	for _, b := range raw {
+		switch b {
+		case ' ', '\t', '\n', '\r':
+		default:
+			return b
 		}
 	}
-	return ""
+	return 0
+}
+
+// hasNullLiteral reports whether valid JSON raw contains a null value: a
+// "null" outside string literals (in valid JSON, an n outside a string
+// starts null).
+func hasNullLiteral(raw []byte) bool {
+	in := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case in && c == '\\':
+			i++
+		case c == '"':
+			in = !in
+		case !in && c == 'n':
+			return true
+		}
+	}
+	return false
+}
+
+// nullPath is the path of the first null of valid JSON raw in document
+// order ("args.x[2][0]"), found by walking its tokens (memory proportional
+// to the nesting depth).
+func nullPath(raw []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	type frame struct {
+		obj   bool
+		key   string
+		index int
+	}
+	var stack []frame
+	path := func() string {
+		var b strings.Builder
+		b.WriteString("args")
+		for _, f := range stack {
+			if f.obj {
+				b.WriteString("." + f.key)
+			} else {
+				fmt.Fprintf(&b, "[%d]", f.index-1)
+			}
+		}
+		return b.String()
+	}
+	expectKey := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "args"
+		}
+		top := len(stack) - 1
+		if top >= 0 && stack[top].obj && expectKey {
+			if k, ok := tok.(string); ok {
+				stack[top].key = k
+				expectKey = false
+				continue
+			}
+		}
+		if top >= 0 && !stack[top].obj {
+			if d, ok := tok.(json.Delim); !ok || d != ']' {
+				stack[top].index++
+			}
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, frame{obj: true})
+				expectKey = true
+				continue
+			case '[':
+				stack = append(stack, frame{})
+				continue
+			case '}', ']':
+				stack = stack[:len(stack)-1]
+			}
+		case nil:
+			return path()
+		}
+		if n := len(stack); n > 0 && stack[n-1].obj {
+			expectKey = true
+		}
+	}
 }
 
 // finite returns an error naming the first NaN or ±Inf found in v. The
