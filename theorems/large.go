@@ -470,9 +470,19 @@ func RunLarge(checks []LargeCheck, ops *Ops, opts Options) []Result {
 			switch {
 			case missing != "":
 				res.Status, res.Message = Skip, "op "+missing+" not offered by the implementation"
-			case time.Now().Add(proj).After(deadline):
-				res.Status, res.Message = Skip, fmt.Sprintf("time budget: this size would take about %v (n^%g growth from the last size), more than the %v left to this claim",
-					proj.Round(time.Second), growth, time.Until(deadline).Round(time.Second))
+			case lastN > 0 && time.Now().Add(proj).After(deadline):
+				// The smallest size always runs (lastN == 0), so that every
+				// claim is checked at least once even when an earlier claim
+				// overran its share; larger sizes run while their projected
+				// time fits.
+				left := time.Until(deadline)
+				if left <= 0 {
+					res.Status, res.Message = Skip, fmt.Sprintf("time budget: this claim's share is used up (this size would take about %v, n^%g growth from the last size)",
+						proj.Round(time.Second), growth)
+				} else {
+					res.Status, res.Message = Skip, fmt.Sprintf("time budget: this size would take about %v (n^%g growth from the last size), more than the %v left to this claim",
+						proj.Round(time.Second), growth, left.Round(time.Second))
+				}
 			default:
 				seed := largeSeed(opts.Seed, lc.Claim, n)
 				c := &LargeCase{Ops: ops, N: n, Rng: rand.New(rand.NewPCG(seed, 0x1a46e))}

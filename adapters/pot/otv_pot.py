@@ -161,6 +161,10 @@ def _sinkhorn(a, b, C, eps):
     P, log = call(ot.sinkhorn, arr(a), arr(b), C, eps, method=SINKHORN_METHOD, log=True, **kw)
     if SINKHORN_METHOD == "sinkhorn_log":
         return P, arr(log["log_u"]), arr(log["log_v"])
+    if SINKHORN_METHOD == "sinkhorn":
+        # POT's default (Sinkhorn–Knopp, kernel domain): π = diag(u) K diag(v).
+        with np.errstate(divide="ignore"):
+            return P, np.log(arr(log["u"])), np.log(arr(log["v"]))
     # sinkhorn_stabilized / sinkhorn_epsilon_scaling: π = exp((α_i + β_j − C_ij)/eps).
     return P, arr(log["alpha"]) / eps, arr(log["beta"]) / eps
 

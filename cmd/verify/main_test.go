@@ -168,6 +168,10 @@ func TestShardMerge(t *testing.T) {
 		}
 		files = append(files, f)
 	}
+	// One report rendered as text (merge of a single report).
+	if code, text, errOut := runCLI(t, "merge", "--format", "text", files[0]); code != 0 || !strings.Contains(text, "passed") {
+		t.Fatalf("merge --format text: exit %d\n%s%s", code, text, errOut)
+	}
 	code, merged, _ := runCLI(t, append([]string{"merge"}, files...)...)
 	if code != 0 {
 		t.Fatalf("merge: exit %d", code)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 
@@ -38,8 +39,10 @@ func cmdMerge(stdout, stderr io.Writer, args []string) (int, error) {
 	if err != nil {
 		return 2, err
 	}
-	if err := rf.validate(); err != nil && rf.format != "json" {
-		return 2, err
+	switch rf.format {
+	case "text", "json", "junit", "md":
+	default:
+		return 2, fmt.Errorf("unknown format %q (text, json, junit or md)", rf.format)
 	}
 	if err := writeReport(stdout, merged, rf); err != nil {
 		return 2, err
