@@ -72,8 +72,11 @@ func SqEuclidean(x, y []float64, d int) ([]float64, error) {
 // Preconditions (else an error wrapping numerics.ErrInvalid): as
 // SqEuclidean and Sinkhorn (len(x) = n·d, len(y) = m·d, weights finite and
 // > 0 summing to 1 within MassTol, eps finite and > 0). Accuracy: each term
-// within about Tol·max|potential| ≲ Tol·max C of its exact value, so
-// |error| ≲ 2·Tol·max C (≈ 2e-9·max C at the default Tol). Errors from
+// within about Tol·max|potential| ≲ Tol·max C of its exact value, plus the
+// rounding of its sums, a few ulps of max C + eps (the potentials are
+// −eps·log of sums that round at the ulp, which is all that remains when
+// max C ≪ eps, e.g. all points equal); so |error| ≲ 2·Tol·max C + a few
+// ulps of max C + eps (≈ 2e-9·max C at the default Tol). Errors from
 // Sinkhorn (ErrNotConverged) are passed on.
 func Divergence(x, y []float64, d int, a, b []float64, eps float64, opts Options) (float64, error) {
 	n, m := len(a), len(b)

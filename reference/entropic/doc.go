@@ -23,7 +23,10 @@
 //     C_ij = ‖x_i − y_j‖², not halved.
 //   - Bad input returns an error wrapping numerics.ErrInvalid; an iteration
 //     limit returns an error wrapping numerics.ErrNotConverged that states
-//     the marginal error reached. Never a panic, never a silent NaN.
+//     the marginal error reached, and so does a plan whose own marginal
+//     error is above Tol (rounding at tiny eps). Never a panic, never a
+//     silent NaN, never a plan off its marginals by more than Tol without
+//     an error.
 //
 // # Map of the package
 //

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/otverify/otverify/numerics"
+	"github.com/otverify/otverify/numerics/kernel"
 )
 
 // MassTol is the tolerance on the total masses: a and b are accepted when
@@ -24,6 +26,7 @@ const DefaultTol = 1e-9
 // DefaultMaxIter is the default cap on the total number of Sinkhorn
 // iterations over all ε stages. With ε-scaling, problems of a few hundred
 // points at eps = 1e-3·max|C| need a few hundred to a few thousand.
+// Intermediate stages may use at most half of the cap (see Sinkhorn).
 const DefaultMaxIter = 100000
 
 // DefaultScaling is the default ratio between successive ε stages.
@@ -33,7 +36,8 @@ const DefaultScaling = 0.5
 // stops: the stage only provides a warm start, so it need not be accurate.
 const stageTol = 1e-3
 
-// stageMaxIter bounds the iterations of one intermediate ε stage.
+// stageMaxIter bounds the iterations of one intermediate ε stage; all
+// intermediate stages together use at most half of MaxIter.
 const stageMaxIter = 1000
 
 // stallIters: the final stage gives up (ErrNotConverged) when the marginal
@@ -46,9 +50,9 @@ const stallIters = 500
 // the calling goroutine (the hand-off costs a few microseconds per pass).
 const parallelMin = 1 << 15
 
-// colTile is the number of columns one column-pass task handles: the tile
-// (n × colTile doubles, 512 KiB at n = 2000) is read twice, the second time
-// from cache.
+// colTile is the number of columns one column-pass task handles. It must
+// be a multiple of 8, the strip width of numerics/kernel's column
+// log-sum-exp (see colRange).
 const colTile = 32
 
 // Options controls Sinkhorn. The zero value gives the defaults.
@@ -56,7 +60,8 @@ type Options struct {
 	// Tol is the target L1 marginal error; 0 means DefaultTol. Must be ≥ 0.
 	Tol float64
 	// MaxIter caps the total number of iterations over all ε stages; 0 means
-	// DefaultMaxIter. Must be ≥ 0.
+	// DefaultMaxIter. Must be ≥ 0. The intermediate stages of ε-scaling
+	// share at most MaxIter/2 of them; the final stage has the rest.
 	MaxIter int
 	// Scaling is the ratio eps_{k+1}/eps_k of the ε-scaling schedule, in
 	// (0, 1); 0 means DefaultScaling.
@@ -67,9 +72,12 @@ type Options struct {
 	// NewtonMaxDim): plain Sinkhorn, for comparisons and benchmarks.
 	NoNewton bool
 	// Workers is the number of goroutines for the row and column passes;
-	// 0 means runtime.GOMAXPROCS(0). The result is bit-identical for every
-	// value: each row and column is computed by the same sequential code and
-	// reductions run in index order.
+	// 0 means runtime.GOMAXPROCS(0); at most 256 are used. Below 2^15
+	// matrix entries the passes run on the calling goroutine. The
+	// goroutines come from a set shared by all solves of the process and
+	// kept, parked, between them (pool.go). The result is bit-identical for
+	// every value: each row and column is computed by the same sequential
+	// code and reductions run in index order.
 	Workers int
 	// NoPlan skips forming the dense n×m plan (Result.Plan is nil), for
 	// callers that only need the potentials or the value.
@@ -112,7 +120,8 @@ type Result struct {
 	// Stages the number of ε stages.
 	Iterations, Stages int
 	// MarginalError is the L1 marginal error of Plan against the
-	// normalised a and b (the column part is exact up to rounding).
+	// normalised a and b (with NoPlan, of the plan that would be formed,
+	// computed row by row); ≤ Tol whenever Sinkhorn returns no error.
 	MarginalError float64
 	// Dual is D(F, G) = Σ a F + Σ b G − eps·(Σ_ij π_ij − 1) (with NoPlan the
 	// last term is taken as 0: the column sums are exact). At convergence it
@@ -132,10 +141,15 @@ type Result struct {
 //	g_j = −eps·log Σ_i a_i exp((f_i − C_ij)/eps),
 //	f_i = −eps·log Σ_j b_j exp((g_j − C_ij)/eps),
 //
-// each log-sum-exp shifted by its maximum so that nothing overflows, with
-// ε-scaling: stages eps_k = max(eps, (max C − min C)·Scaling^k), each
-// warm-started from the potentials of the previous one and stopped at
-// marginal error 1e-3; the last stage runs at eps. There, if Sinkhorn is
+// each log-sum-exp shifted (by its previous value, or by its maximum when
+// that is out of range; numerics/kernel RowLSEHint, ColLSELd) so that
+// nothing overflows, with ε-scaling: stages
+// eps_k = max(eps, (max C − min C)·Scaling^k), each warm-started from the
+// potentials of the previous one and stopped at marginal error 1e-3 or
+// after stageMaxIter iterations, all of them together after at most
+// MaxIter/2 (then the schedule jumps to eps); an intermediate stage that
+// stops unconverged only leaves a rougher warm start. The last stage runs
+// at eps, and only its convergence counts. There, if Sinkhorn is
 // slow (see newtonPatience) and min(n, m) ≤ NewtonMaxDim, each row update
 // is followed by a damped Newton step on the dual (newton.go), which
 // resolves the slow directions of small ε and polishes to 1e-3·Tol or the
@@ -144,28 +158,40 @@ type Result struct {
 // (column sums exact) and a row check that reuses the row log-sum-exp of
 // the next update. Plain Sinkhorn stops when the row-marginal error is
 // ≤ Tol·(1 − ρ̂), ρ̂ its observed contraction rate, i.e. when the estimated
-// distance to the limit is ≤ Tol.
+// distance to the limit is ≤ Tol — and when, in addition, the marginal
+// error of the plan itself, π_ij formed entry by entry as returned, is
+// ≤ Tol (the two differ by rounding, ≲ 1e-13 at moderate eps but about
+// ulp(max|C|)/eps in general; else the iteration goes on).
 //
 // Preconditions (else an error wrapping numerics.ErrInvalid): n, m ≥ 1,
 // len(a) = n, len(b) = m, len(C) = n·m, every a_i and b_j finite and > 0,
 // sums within MassTol of 1 (a and b are then divided by their sums), every
 // C_ij finite, eps finite and > 0, valid Options.
 //
-// Accuracy: L1 marginal error ≤ Tol against the normalised a, b (≤ Tol +
-// 2·MassTol against the given ones); the plan is within about Tol (L1) of
+// Accuracy: every Result returned without an error has L1 marginal error
+// ≤ Tol against the normalised a, b, checked on the plan as returned (≤ Tol
+// + 2·MassTol against the given ones), and finite F, G, Plan, Dual; the
+// plan is within about Tol (L1) of
 // the exact minimiser by the stopping rule above, which is 1000 times
 // inside protocol.md's 1e-6. Tested down to eps = 1e-3·max|C| (claim
 // entropic.small-eps-stable): finite, with marginal errors ≈ 1e-13 after
 // Newton polishing. Exponents are differences of costs divided by eps, so
-// nothing overflows unless max|C|/eps ≈ 1e308. Iteration cost: 2·n·m
-// exponentials, parallel over rows and column tiles (Options.Workers),
-// allocation-free; a Newton step costs min(n,m)²·max(n,m) + min(n,m)³/3
-// flops on one goroutine.
+// nothing overflows unless max|C|/eps ≈ 1e308; but their rounding,
+// about ulp(max|C|)/eps, limits the marginal error that can be reached:
+// at eps ≲ 1e-12·max|C| Tol = 1e-9 is usually out of reach, and at
+// eps = 1e-20·max|C| the plan is meaningless — the solver then returns
+// ErrNotConverged, never such a plan. Iteration cost: 2·n·m exponentials
+// (the vectorised kernels of numerics/kernel), parallel over rows and
+// column tiles (Options.Workers), allocation-free; a Newton step costs
+// min(n,m)²·max(n,m) + min(n,m)³/3 flops on one goroutine; the final
+// check of the plan's marginals costs n·m exponentials on one goroutine.
 //
-// If the iteration limit is reached it returns the current Result together
-// with an error wrapping numerics.ErrNotConverged that states the marginal
-// error reached; likewise if the final stage stalls (stallIters) or if
-// max|C|/eps is so large that the exponents are not representable.
+// If the iteration limit is reached in the final stage it returns the
+// current Result together with an error wrapping numerics.ErrNotConverged
+// that states the marginal error reached; likewise if the final stage
+// stalls (stallIters), if the plan's own marginal error stays above Tol,
+// or if max|C|/eps is so large that the exponents are not representable
+// (then the Result is nil).
 func Sinkhorn(a, b []float64, C []float64, n, m int, eps float64, opts Options) (*Result, error) {
 	if err := validate(a, b, C, n, m, eps, &opts); err != nil {
 		return nil, err
@@ -283,21 +309,15 @@ type solver struct {
 	fa         []float64 // f_i/eps + log a_i
 	gb         []float64 // g_j/eps + log b_j
 	r          []float64 // r_i = log Σ_j exp(gb_j − C_ij/eps)
+	c          []float64 // c_j = log Σ_i exp(fa_i − C_ij/eps), = −g_j/eps
 	rowErr     []float64 // |row sum_i − a_i|
 	planDst    []float64 // destination of planRange
+	colSum     []float64 // buffers of planError, allocated on first use
+	rowBuf     []float64
 	eps, inv   float64
-	nt         *newton    // Newton buffers, allocated on first use
-	scratch    colScratch // for the calling goroutine
-	pool       *pool      // nil: sequential
-}
-
-// colScratch is the per-goroutine buffer of the column pass.
-type colScratch struct {
-	mx, s []float64
-}
-
-func newColScratch() colScratch {
-	return colScratch{mx: make([]float64, colTile), s: make([]float64, colTile)}
+	nt         *newton        // Newton buffers, allocated on first use
+	pool       *pool          // nil: sequential
+	wg         sync.WaitGroup // the blocks of the pass in progress (pool.go)
 }
 
 func newSolver(a, b, C []float64, n, m, workers int) *solver {
@@ -307,8 +327,7 @@ func newSolver(a, b, C []float64, n, m, workers int) *solver {
 		loga: make([]float64, n), logb: make([]float64, m),
 		f: make([]float64, n), g: make([]float64, m),
 		fa: make([]float64, n), gb: make([]float64, m),
-		r: make([]float64, n), rowErr: make([]float64, n),
-		scratch: newColScratch(),
+		r: make([]float64, n), rowErr: make([]float64, n), c: make([]float64, m),
 	}
 	sa, sb := sum(a), sum(b)
 	for i, v := range a {
@@ -340,87 +359,46 @@ func (s *solver) setEps(eps float64) {
 }
 
 // colRange updates g_j = −eps·log Σ_i exp(fa_i − C_ij/eps) for columns in
-// [lo, hi), in tiles of colTile columns: a max pass, then a sum pass.
-// The arithmetic of each column is independent of the tiling.
-func (s *solver) colRange(lo, hi int, sc *colScratch) {
-	n, m, inv := s.n, s.m, s.inv
-	for j0 := lo; j0 < hi; j0 += colTile {
-		w := min(colTile, hi-j0)
-		mx, acc := sc.mx[:w], sc.s[:w]
-		for k := range mx {
-			mx[k] = math.Inf(-1)
-			acc[k] = 0
-		}
-		for i := range n {
-			fai := s.fa[i]
-			row := s.C[i*m+j0 : i*m+j0+w]
-			mx := mx[:len(row)]
-			for k, c := range row {
-				if v := fai - c*inv; v > mx[k] {
-					mx[k] = v
-				}
-			}
-		}
-		for i := range n {
-			fai := s.fa[i]
-			row := s.C[i*m+j0 : i*m+j0+w]
-			mx, acc := mx[:len(row)], acc[:len(row)]
-			for k, c := range row {
-				acc[k] += math.Exp(fai - c*inv - mx[k])
-			}
-		}
-		for k := range w {
-			g := -s.eps * (mx[k] + math.Log(acc[k]))
-			s.g[j0+k] = g
-			s.gb[j0+k] = g*inv + s.logb[j0+k]
-		}
+// [lo, hi) with the vectorised column log-sum-exp of numerics/kernel, each
+// column shifted by its previous value c_j (one read of the columns; a
+// strip of eight columns in which some shifted sum is out of range is
+// redone with the maxima). The strips start at lo, so lo must be a
+// multiple of 8 (colTile is): then the strips, and so the bits of every
+// column, are the same however the columns are split among workers.
+func (s *solver) colRange(lo, hi int) {
+	c := s.c[lo:hi]
+	kernel.ColLSELd(c, s.C[lo:], s.m, s.fa, s.inv, c)
+	for k, v := range c {
+		g := -s.eps * v
+		s.g[lo+k] = g
+		s.gb[lo+k] = g*s.inv + s.logb[lo+k]
 	}
 }
 
 // rowRange computes, for rows in [lo, hi), r_i = log Σ_j exp(gb_j − C_ij/eps)
-// and the row-marginal error |a_i exp(f_i/eps + r_i) − a_i| of the current
-// (f, g).
+// (vectorised, shifted by the previous r_i) and the row-marginal error
+// |a_i exp(f_i/eps + r_i) − a_i| of the current (f, g).
 func (s *solver) rowRange(lo, hi int) {
-	m, inv := s.m, s.inv
+	m := s.m
+	r := s.r[lo:hi]
+	kernel.RowLSEHint(r, s.C[lo*m:hi*m], s.gb, s.inv, r)
 	for i := lo; i < hi; i++ {
-		row := s.C[i*m : (i+1)*m]
-		gb := s.gb[:len(row)]
-		mx := math.Inf(-1)
-		for j, c := range row {
-			if v := gb[j] - c*inv; v > mx {
-				mx = v
-			}
-		}
-		acc := 0.0
-		for j, c := range row {
-			acc += math.Exp(gb[j] - c*inv - mx)
-		}
-		r := mx + math.Log(acc)
-		s.r[i] = r
-		s.rowErr[i] = s.a[i] * math.Abs(math.Expm1(s.f[i]*inv+r))
+		s.rowErr[i] = s.a[i] * math.Abs(math.Expm1(s.f[i]*s.inv+s.r[i]))
 	}
 }
 
 // planRange writes π_ij = exp(fa_i + gb_j − C_ij/eps) for rows in [lo, hi).
 func (s *solver) planRange(lo, hi int) {
-	m, inv := s.m, s.inv
-	for i := lo; i < hi; i++ {
-		row := s.C[i*m : (i+1)*m]
-		out := s.planDst[i*m : (i+1)*m]
-		gb := s.gb[:len(row)]
-		fai := s.fa[i]
-		for j, c := range row {
-			out[j] = math.Exp(fai + gb[j] - c*inv)
-		}
-	}
+	m := s.m
+	kernel.Gibbs(s.planDst[lo*m:hi*m], s.C[lo*m:hi*m], s.fa[lo:hi], s.gb, s.inv)
 }
 
 func (s *solver) colPass() {
 	if s.pool == nil {
-		s.colRange(0, s.m, &s.scratch)
+		s.colRange(0, s.m)
 		return
 	}
-	s.pool.run(taskCols, s.m, colTile)
+	s.run(taskCols, s.m, colTile)
 }
 
 func (s *solver) rowPass() {
@@ -428,7 +406,7 @@ func (s *solver) rowPass() {
 		s.rowRange(0, s.n)
 		return
 	}
-	s.pool.run(taskRows, s.n, s.pool.rowChunk)
+	s.run(taskRows, s.n, s.pool.rowChunk)
 }
 
 // planInto writes the plan of the current (f, g) at the current ε into dst.
@@ -438,7 +416,7 @@ func (s *solver) planInto(dst []float64) {
 		s.planRange(0, s.n)
 		return
 	}
-	s.pool.run(taskPlan, s.n, s.pool.rowChunk)
+	s.run(taskPlan, s.n, s.pool.rowChunk)
 }
 
 // updateF sets f_i = −eps·r_i and fa_i = f_i/eps + log a_i.
@@ -483,10 +461,17 @@ func (s *solver) solve(eps float64, opts Options) (*Result, error) {
 		eps0 = max(eps, spread)
 	}
 	sumB1 := sum(s.b) - 1
+	// The intermediate stages share at most interBudget iterations, each at
+	// most stageMaxIter; once their share is spent the schedule jumps to
+	// the requested eps. An intermediate stage that does not reach stageTol
+	// only leaves a rougher warm start and is never an error: the final
+	// stage, which always has at least maxIter − interBudget iterations,
+	// decides the outcome.
+	interBudget := maxIter / 2
 	iter, stage := 0, 0
 	var merr float64
 	for stageEps := eps0; ; stage++ {
-		final := stageEps <= eps
+		final := stageEps <= eps || iter >= interBudget
 		if final {
 			stageEps = eps
 		}
@@ -494,7 +479,7 @@ func (s *solver) solve(eps float64, opts Options) (*Result, error) {
 		s.refreshFa()
 		stol, scap := tol, maxIter
 		if !final {
-			stol, scap = max(tol, stageTol), min(maxIter, iter+stageMaxIter)
+			stol, scap = max(tol, stageTol), min(interBudget, iter+stageMaxIter)
 		}
 		useNewton := final && min(s.n, s.m) <= NewtonMaxDim && !opts.NoNewton
 		newtonOn := false // whether Newton steps are in use
@@ -502,6 +487,29 @@ func (s *solver) solve(eps float64, opts Options) (*Result, error) {
 		prevErr := math.Inf(1)
 		bestErr, bestIter := math.Inf(1), 0
 		var window [newtonWindow]float64 // marginal errors of the last iterations
+		// accept is the last test before the final stage ends: the row check
+		// merr comes from the log-sum-exp passes, while the plan is a sum of
+		// separately rounded exponentials; they agree to rounding, which is
+		// ≲ 1e-13 at moderate eps but grows like ulp(max|C|)/eps, and is
+		// everything at tiny eps (max|C|/eps ≳ 1e12). So the plan's own
+		// marginal error must be ≤ Tol. If it is not, Sinkhorn goes on,
+		// and the plan is looked at again once merr has dropped tenfold
+		// (so it costs a few passes at most), until the stall test or
+		// MaxIter ends the run.
+		checkBelow := math.Inf(1)
+		accept := func() bool {
+			if !final {
+				return true
+			}
+			if merr > checkBelow {
+				return false
+			}
+			if s.planError(nil) <= tol {
+				return true
+			}
+			checkBelow = merr / 10
+			return false
+		}
 		for {
 			s.colPass()
 			if !allFinite(s.g) {
@@ -525,7 +533,7 @@ func (s *solver) solve(eps float64, opts Options) (*Result, error) {
 			}
 			older := window[stageIter%newtonWindow]
 			window[stageIter%newtonWindow] = merr
-			if merr <= stol && s.done(final, newtonOn, merr, stol, prevErr, older, stageIter) {
+			if merr <= stol && s.done(final, newtonOn, merr, stol, prevErr, older, stageIter) && accept() {
 				break
 			}
 			prevErr = merr
@@ -533,20 +541,20 @@ func (s *solver) solve(eps float64, opts Options) (*Result, error) {
 				bestErr, bestIter = merr, stageIter
 			}
 			if final && stageIter-bestIter >= stallIters {
-				res := s.result(eps, iter, stage+1, merr, opts.NoPlan)
-				return res, fmt.Errorf("%w: entropic: Sinkhorn stalled at marginal error %.3g > tol %.3g after %d iterations (eps = %g; the rounding floor is about ulp(max|C|)/eps = %.2g)",
-					numerics.ErrNotConverged, merr, tol, iter, eps, 2.2e-16*numerics.MaxAbs(s.C)/eps)
+				res := s.result(eps, iter, stage+1, opts.NoPlan)
+				return res, fmt.Errorf("%w: entropic: Sinkhorn stalled at marginal error %.3g > tol %.3g after %d iterations (row check %.3g; eps = %g; the rounding floor is about ulp(max|C|)/eps = %.2g)",
+					numerics.ErrNotConverged, res.MarginalError, tol, iter, merr, eps, 2.2e-16*numerics.MaxAbs(s.C)/eps)
 			}
 			if iter >= scap {
-				if merr <= stol {
-					break
+				if !final {
+					break // an intermediate stage moves on with its warm start
 				}
-				if final || iter >= maxIter {
-					res := s.result(eps, iter, stage+1, merr, opts.NoPlan)
-					return res, fmt.Errorf("%w: entropic: Sinkhorn marginal error %.3g > tol %.3g after %d iterations (eps = %g, stage %d)",
-						numerics.ErrNotConverged, merr, tol, iter, stageEps, stage)
+				res := s.result(eps, iter, stage+1, opts.NoPlan)
+				if res.MarginalError <= tol && res.finite() {
+					return res, nil
 				}
-				break // intermediate stage: move on with the warm start
+				return res, fmt.Errorf("%w: entropic: Sinkhorn marginal error %.3g > tol %.3g after %d iterations (row check %.3g; eps = %g)",
+					numerics.ErrNotConverged, res.MarginalError, tol, iter, merr, eps)
 			}
 			slow := stageIter > newtonWindow && merr > newtonSlow*older
 			if useNewton && stageIter >= nextNewton && (newtonOn || stageIter >= newtonPatience || slow) {
@@ -560,7 +568,7 @@ func (s *solver) solve(eps float64, opts Options) (*Result, error) {
 				}
 				// No ascent step (e.g. rounding-dominated): continue with
 				// Sinkhorn and try again later.
-				if newtonOn && merr <= stol {
+				if newtonOn && merr <= stol && accept() {
 					break
 				}
 				newtonOn = false
@@ -574,7 +582,21 @@ func (s *solver) solve(eps float64, opts Options) (*Result, error) {
 		}
 		stageEps *= q
 	}
-	return s.result(eps, iter, stage+1, merr, opts.NoPlan), nil
+	// accept() has checked the plan's marginal error; what is returned is
+	// checked once more (the same bits unless the last Newton branch
+	// ended the stage), with the finiteness of every output.
+	res := s.result(eps, iter, stage+1, opts.NoPlan)
+	if !(res.MarginalError <= tol) || !res.finite() {
+		return res, fmt.Errorf("%w: entropic: the plan's marginal error is %.3g > tol %.3g after %d iterations (eps = %g: the exponents (f_i + g_j − C_ij)/eps are rounded to about ulp(max|C|)/eps = %.2g)",
+			numerics.ErrNotConverged, res.MarginalError, tol, iter, eps, 2.2e-16*numerics.MaxAbs(s.C)/eps)
+	}
+	return res, nil
+}
+
+// finite reports whether every number of r is finite.
+func (r *Result) finite() bool {
+	return numerics.AllFinite(r.F) && numerics.AllFinite(r.G) && numerics.AllFinite(r.Plan) &&
+		!math.IsNaN(r.Dual) && !math.IsInf(r.Dual, 0) && !math.IsNaN(r.MarginalError) && !math.IsInf(r.MarginalError, 0)
 }
 
 // done decides whether a state with marginal error merr ≤ stol ends the
@@ -603,14 +625,13 @@ func (s *solver) done(final, newtonOn bool, merr, stol, prevErr, older float64, 
 }
 
 // result assembles the Result at the current state (after a column update).
-func (s *solver) result(eps float64, iter, stages int, merr float64, noPlan bool) *Result {
+func (s *solver) result(eps float64, iter, stages int, noPlan bool) *Result {
 	res := &Result{
-		F:             append([]float64(nil), s.f...),
-		G:             append([]float64(nil), s.g...),
-		Eps:           eps,
-		Iterations:    iter,
-		Stages:        stages,
-		MarginalError: merr,
+		F:          append([]float64(nil), s.f...),
+		G:          append([]float64(nil), s.g...),
+		Eps:        eps,
+		Iterations: iter,
+		Stages:     stages,
 	}
 	mass1 := sum(s.b) - 1
 	if !noPlan {
@@ -618,26 +639,38 @@ func (s *solver) result(eps float64, iter, stages int, merr float64, noPlan bool
 		s.planInto(plan)
 		res.Plan = plan
 		mass1 = sum(plan) - 1
-		res.MarginalError = marginalError(plan, s.a, s.b)
 	}
+	res.MarginalError = s.planError(res.Plan)
 	res.Dual = dot(s.a, s.f) + dot(s.b, s.g) - eps*mass1
 	return res
 }
 
-// marginalError returns Σ_i |Σ_j π_ij − a_i| + Σ_j |Σ_i π_ij − b_j|.
-func marginalError(plan, a, b []float64) float64 {
-	n, m := len(a), len(b)
-	col := make([]float64, m)
+// planError returns the L1 marginal error
+// Σ_i |Σ_j π_ij − a_i| + Σ_j |Σ_i π_ij − b_j| of the plan of the current
+// state, computed from the formed plan, or, with plan nil, from its rows
+// formed one at a time exactly as planRange forms them (the same bits).
+// It is sequential, so the sums do not depend on the workers.
+func (s *solver) planError(plan []float64) float64 {
+	n, m := s.n, s.m
+	if s.colSum == nil {
+		s.colSum, s.rowBuf = make([]float64, m), make([]float64, m)
+	}
+	col, row := s.colSum, s.rowBuf
+	clear(col)
 	e := 0.0
 	for i := range n {
-		row := plan[i*m : (i+1)*m]
-		e += math.Abs(sum(row) - a[i])
+		if plan != nil {
+			row = plan[i*m : (i+1)*m]
+		} else {
+			kernel.Gibbs(row, s.C[i*m:(i+1)*m], s.fa[i:i+1], s.gb, s.inv)
+		}
+		e += math.Abs(sum(row) - s.a[i])
 		for j, v := range row {
 			col[j] += v
 		}
 	}
 	for j := range col {
-		e += math.Abs(col[j] - b[j])
+		e += math.Abs(col[j] - s.b[j])
 	}
 	return e
 }

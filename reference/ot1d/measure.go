@@ -4,10 +4,10 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"sort"
 
 	"github.com/otverify/otverify/numerics"
+	"github.com/otverify/otverify/numerics/kernel"
 )
 
 // MassTol is the tolerance on the total mass: a weight vector a is accepted
@@ -55,32 +55,20 @@ func NewMeasure(x, a []float64) (*Measure, error) {
 			return nil, numerics.Invalidf("ot1d: weight a[%d] = %v is not finite and ≥ 0", i, a[i])
 		}
 	}
-	// Sort (value, original index) pairs by value, then index: a total
-	// order, so the unstable pattern-defeating quicksort (O(n log n))
-	// gives exactly the stable order of the values.
-	pairs := make([]valIdx, n)
-	for i := range pairs {
-		pairs[i] = valIdx{x[i], i}
-	}
-	slices.SortFunc(pairs, func(p, q valIdx) int {
-		switch {
-		case p.x < q.x:
-			return -1
-		case p.x > q.x:
-			return 1
-		}
-		return p.i - q.i
-	})
+	// The stable ascending order of the values (equal values, −0 and +0
+	// included, in increasing original index): numerics/kernel's radix
+	// Argsort, O(n), about 5 times faster than a comparison sort on
+	// (value, index) pairs at n = 10⁶, with the same order.
 	m := &Measure{
 		x:   make([]float64, n),
 		w:   make([]float64, n),
 		cum: make([]float64, n),
 		idx: make([]int, n),
 	}
-	for k, p := range pairs {
-		m.x[k] = p.x
-		m.w[k] = a[p.i]
-		m.idx[k] = p.i
+	kernel.Argsort(m.idx, x)
+	for k, i := range m.idx {
+		m.x[k] = x[i]
+		m.w[k] = a[i]
 	}
 	cumsum(m.cum, m.w)
 	total := m.cum[n-1]
@@ -98,12 +86,6 @@ func NewMeasure(x, a []float64) (*Measure, error) {
 	}
 	// total ≥ 1 − MassTol > 0, so some weight is positive.
 	return m, nil
-}
-
-// valIdx is a value with its original index, the sort key of NewMeasure.
-type valIdx struct {
-	x float64
-	i int
 }
 
 // cumsum writes the running sums of w into dst with Neumaier compensation,
