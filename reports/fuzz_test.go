@@ -80,13 +80,6 @@ func FuzzCompareBench(f *testing.F) {
 // writes and reads back identically, and merging it alone does not panic.
 func FuzzReadJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if jsonDepth(data) > 200 {
-			// Known finding (docs/reliability.md): WriteJSON indents, so
-			// its output grows with the square of the nesting depth of a
-			// recorded value (a 20 KB report nested 10 000 deep writes
-			// 200 MB). Deep inputs are skipped to keep fuzzing fast.
-			t.Skip("known finding: deeply nested report")
-		}
 		r, err := reports.ReadJSON(bytes.NewReader(data))
 		if err != nil {
 			return
@@ -105,22 +98,6 @@ func FuzzReadJSON(f *testing.F) {
 		_, _ = reports.Merge([]*reports.Report{r})
 		_, _ = reports.Merge([]*reports.Report{r, r2})
 	})
-}
-
-// jsonDepth returns the largest nesting of [ and { in data (ignoring strings
-// roughly: good enough to bound the fuzz input).
-func jsonDepth(data []byte) int {
-	d, m := 0, 0
-	for _, c := range data {
-		switch c {
-		case '[', '{':
-			d++
-			m = max(m, d)
-		case ']', '}':
-			d--
-		}
-	}
-	return m
 }
 
 // ---------------------------------------------------------------------------

@@ -8,21 +8,101 @@ import (
 	"reflect"
 )
 
-// WriteJSON writes the report as indented JSON. Values that JSON cannot
-// hold (NaN, ±Inf in an implementation's answer) are written as the strings
-// "NaN", "+Inf", "-Inf".
+// jsonIndentDepth is the nesting depth up to which WriteJSON indents: the
+// report's skeleton (report → claims → result → counterexample → calls →
+// call, and findings) is indented as by json.MarshalIndent with two spaces,
+// and every value nested deeper (recorded arguments and results, inputs,
+// Finding.Args) is written compactly, as json.Marshal writes it.
+const jsonIndentDepth = 6
+
+// WriteJSON writes the report as JSON, indented two spaces per level down
+// to 6 levels of nesting (jsonIndentDepth: the report's skeleton) and
+// compact below (output identical to json.MarshalIndent(r, "", "  ") for a
+// report no deeper than that).
+// Indenting every level made the output grow with the square of the nesting
+// depth of a recorded value (an 8 KB report nested 4000 deep became 32 MB);
+// now it is at most about 14 times the compact encoding (2·6 + 2).
+// The output is deterministic (struct fields in order, map keys sorted).
+// Values that JSON cannot hold (NaN, ±Inf in an implementation's answer) are
+// written as the strings "NaN", "+Inf", "-Inf".
 func WriteJSON(w io.Writer, r *Report) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.Marshal(r)
 	if err != nil {
 		// Some recorded answer holds NaN/Inf: sanitise a copy.
-		b, err = json.MarshalIndent(sanitize(reflect.ValueOf(r)), "", "  ")
+		b, err = json.Marshal(sanitize(reflect.ValueOf(r)))
 		if err != nil {
 			return fmt.Errorf("reports: %w", err)
 		}
 	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
+	out := indentJSON(make([]byte, 0, 2*len(b)), b, jsonIndentDepth)
+	out = append(out, '\n')
+	_, err = w.Write(out)
 	return err
+}
+
+// indentJSON appends src, compact JSON as json.Marshal writes it, to dst,
+// indented as json.Indent(dst, src, "", "  ") would for the containers
+// opened at depth ≤ maxDepth (a newline and two spaces per level before
+// each element and before the closing bracket, "key": value, empty
+// containers kept as {} and []), and unchanged — compact — inside deeper
+// ones. Linear in len(src).
+func indentJSON(dst, src []byte, maxDepth int) []byte {
+	depth := 0
+	inString, escaped := false, false
+	pending := false // a container was just opened: newline before its first element
+	newline := func(d int) {
+		dst = append(dst, '\n')
+		for i := 0; i < d; i++ {
+			dst = append(dst, ' ', ' ')
+		}
+	}
+	for _, c := range src {
+		if inString {
+			dst = append(dst, c)
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		if pending && c != '}' && c != ']' {
+			newline(depth)
+		}
+		switch c {
+		case '"':
+			inString = true
+			dst = append(dst, c)
+		case '{', '[':
+			dst = append(dst, c)
+			depth++
+			pending = depth <= maxDepth
+			continue
+		case '}', ']':
+			if !pending && depth <= maxDepth {
+				newline(depth - 1)
+			}
+			depth--
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			if depth <= maxDepth {
+				newline(depth)
+			}
+		case ':':
+			dst = append(dst, c)
+			if depth <= maxDepth {
+				dst = append(dst, ' ')
+			}
+		default:
+			dst = append(dst, c)
+		}
+		pending = false
+	}
+	return dst
 }
 
 // ReadJSON reads a report written by WriteJSON.

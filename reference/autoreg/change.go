@@ -1,6 +1,7 @@
 package autoreg
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/otverify/otverify/numerics"
@@ -161,9 +162,16 @@ func flat(M [][]float64) []float64 {
 // LogDensity returns log p_X(x) = log p_Y(g(x)) + log|det J_g(x)| for
 // X = g^{-1}(Y), Y with log-density logpY ([P] § Change of Variables,
 // p_X(x) = p_Y(g(x))|det J_g(x)|). The log-determinant is computed by LU
-// factorisation (gonum mat.LU.LogDet), accurate to about d·eps·cond(J).
+// factorisation (gonum mat.LU.LogDet) of J scaled exactly by powers of two
+// (rows and columns, entries at most 1; see logAbsDet), the scales added back
+// as logarithms: accurate to about d·eps·cond(J) + eps·|log|det J||, and
+// finite whenever |det J| is a positive real (for J with entries near
+// MaxFloat64, whose unscaled LU factors overflow, or near the subnormal
+// range). −Inf is returned only where logpY(g(x)) is −Inf (p_Y = 0).
 // Preconditions (else ErrInvalid): g and logpY non-nil, len(x) = g.Dim()
-// ≥ 1, x finite, J_g(x) finite and non-singular.
+// ≥ 1, x finite, J_g(x) finite and non-singular, g(x) finite (an Affine
+// map with a non-finite B, or A·x overflowing, fails it), logpY(g(x)) not
+// NaN or +Inf. A sum that overflows returns an error wrapping ErrOverflow.
 func LogDensity(x []float64, g Map, logpY func(y []float64) float64) (float64, error) {
 	if g == nil || logpY == nil {
 		return 0, numerics.Invalidf("autoreg: nil map or density")
@@ -177,11 +185,72 @@ func LogDensity(x []float64, g Map, logpY func(y []float64) float64) (float64, e
 	if err != nil || r != d || c != d {
 		return 0, numerics.Invalidf("autoreg: Jacobian is not a finite %d×%d matrix", d, d)
 	}
-	var lu mat.LU
-	lu.Factorize(mat.NewDense(d, d, data))
-	ld, _ := lu.LogDet()
+	ld := logAbsDet(data, d)
 	if math.IsInf(ld, -1) || math.IsNaN(ld) {
 		return 0, numerics.Invalidf("autoreg: Jacobian is singular at x")
 	}
-	return logpY(g.Apply(x)) + ld, nil
+	y := g.Apply(x)
+	if len(y) != d || !numerics.AllFinite(y) {
+		return 0, numerics.Invalidf("autoreg: g(x) is not %d finite numbers", d)
+	}
+	lp := logpY(y)
+	if math.IsNaN(lp) || math.IsInf(lp, 1) {
+		return 0, numerics.Invalidf("autoreg: log p_Y(g(x)) = %v", lp)
+	}
+	out := lp + ld
+	if math.IsInf(out, 1) || (math.IsInf(out, -1) && !math.IsInf(lp, -1)) {
+		return 0, fmt.Errorf("%w: log p_Y(g(x)) + log|det J| = %v + %v", ErrOverflow, lp, ld)
+	}
+	return out, nil
+}
+
+// logAbsDet returns log|det A| for the d×d row-major matrix a (which it
+// overwrites), −Inf if A is singular. A is equilibrated first by exact
+// power-of-two scalings D_r A D_c, so that the LU factors neither overflow
+// nor lose the determinant to underflow: with e_ij the binary exponent of
+// a_ij (|a_ij| = f·2^{e_ij}, f ∈ [½, 1)), the row scale is 2^{−R_i}, R_i =
+// max_j e_ij, and the column scale 2^{−C_j}, C_j = max_i (e_ij − R_i), both
+// applied to each entry in one step (no intermediate underflow: a column of
+// subnormals next to rows of size 1 keeps its digits), so every entry is
+// below 1 in magnitude and each column has one in [½, 1). Then log|det A|
+// = log|det(D_r A D_c)| + (Σ R_i + Σ C_j)·ln 2, the exponent sum an exact
+// integer.
+func logAbsDet(a []float64, d int) float64 {
+	exp := make([]int, len(a))
+	R := make([]int, d)
+	C := make([]int, d)
+	for r := 0; r < d; r++ {
+		R[r] = math.MinInt
+		for c := 0; c < d; c++ {
+			if v := a[r*d+c]; v != 0 {
+				_, exp[r*d+c] = math.Frexp(v)
+				R[r] = max(R[r], exp[r*d+c])
+			}
+		}
+		if R[r] == math.MinInt {
+			return math.Inf(-1) // a zero row
+		}
+	}
+	for c := 0; c < d; c++ {
+		C[c] = math.MinInt
+		for r := 0; r < d; r++ {
+			if a[r*d+c] != 0 {
+				C[c] = max(C[c], exp[r*d+c]-R[r])
+			}
+		}
+		if C[c] == math.MinInt {
+			return math.Inf(-1) // a zero column
+		}
+	}
+	shift := 0
+	for r := 0; r < d; r++ {
+		shift += R[r] + C[r]
+		for c := 0; c < d; c++ {
+			a[r*d+c] = math.Ldexp(a[r*d+c], -R[r]-C[c])
+		}
+	}
+	var lu mat.LU
+	lu.Factorize(mat.NewDense(d, d, a))
+	ld, _ := lu.LogDet()
+	return ld + float64(shift)*math.Ln2
 }

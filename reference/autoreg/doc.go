@@ -19,7 +19,8 @@
 //   - The Haar transform and the DFT are orthonormal (factor 1/√2 per
 //     Haar level, 1/√N for the DFT).
 //   - Bad input returns an error wrapping numerics.ErrInvalid, never a
-//     panic.
+//     panic; a valid input whose result does not fit float64 returns an
+//     error wrapping ErrOverflow.
 //
 // # Map of the package
 //

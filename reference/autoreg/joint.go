@@ -134,9 +134,13 @@ func (j *Joint) Conditional(prefix []int) ([]float64, error) {
 }
 
 // ChainRule returns Π_{i=1}^{D} p(x_i | x_{<i}), the chain-rule
-// factorisation of p(x) ([P] § Chain Rule Factorization); it equals p(x)
-// up to rounding (relative error ≲ D·(k+2)·eps per factor). A configuration
-// whose prefix has probability 0 gets 0.
+// factorisation of p(x) ([P] § Chain Rule Factorization), each factor from
+// Conditional, which renormalises by the summed prefix mass. The product
+// telescopes to p(x)/Σ_y p(y), not p(x): the two agree when the table sums
+// to 1, and differ by up to MassTol = 1e-9 relative for the tables NewJoint
+// accepts (|Σp − 1| ≤ MassTol). Accuracy: p(x)/Σ_y p(y) to a relative
+// rounding error ≲ D·(k+2)·eps per factor, k the largest alphabet. A
+// configuration whose prefix has probability 0 gets 0.
 func (j *Joint) ChainRule(x []int) (float64, error) {
 	if err := j.checkPrefix(x, true); err != nil {
 		return 0, err

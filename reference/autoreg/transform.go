@@ -1,6 +1,8 @@
 package autoreg
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"math/cmplx"
 
@@ -10,15 +12,34 @@ import (
 // Haar2 returns the 2-point Haar coordinates of a 2-pixel patch ([P] §
 // Frequency Space): y_low = (x1 + x2)/√2 (shared brightness), y_high =
 // (x1 − x2)/√2 (signed contrast). (0.6, 0.6) ↦ (0.8485…, 0). Orthonormal:
-// y_low² + y_high² = x1² + x2² up to rounding.
+// y_low² + y_high² = x1² + x2² up to rounding. Edge case: where x1 ± x2
+// overflows although its quotient by √2 fits (entries near MaxFloat64) it is
+// formed as x1/√2 ± x2/√2 (one more rounding); a coordinate that does not
+// fit float64 (|x1 ± x2|/√2 > MaxFloat64) is ±Inf (Haar reports it as an
+// error).
 func Haar2(x1, x2 float64) (lo, hi float64) {
-	return (x1 + x2) / math.Sqrt2, (x1 - x2) / math.Sqrt2
+	return sumOverSqrt2(x1, x2), sumOverSqrt2(x1, -x2)
 }
 
-// InverseHaar2 inverts Haar2: x1 = (lo + hi)/√2, x2 = (lo − hi)/√2.
-func InverseHaar2(lo, hi float64) (x1, x2 float64) {
-	return (lo + hi) / math.Sqrt2, (lo - hi) / math.Sqrt2
+// sumOverSqrt2 returns (a + b)/√2, dividing before summing when a + b
+// overflows.
+func sumOverSqrt2(a, b float64) float64 {
+	if s := a + b; !math.IsInf(s, 0) {
+		return s / math.Sqrt2
+	}
+	return a/math.Sqrt2 + b/math.Sqrt2
 }
+
+// InverseHaar2 inverts Haar2: x1 = (lo + hi)/√2, x2 = (lo − hi)/√2, with
+// the same edge cases.
+func InverseHaar2(lo, hi float64) (x1, x2 float64) {
+	return sumOverSqrt2(lo, hi), sumOverSqrt2(lo, -hi)
+}
+
+// ErrOverflow is wrapped by the errors of valid inputs whose result does not
+// fit float64 (a Haar coefficient beyond MaxFloat64). It does not wrap
+// numerics.ErrInvalid.
+var ErrOverflow = errors.New("autoreg: result overflows float64")
 
 func checkHaar(x []float64, levels int) error {
 	if levels < 1 || levels > 30 || len(x) == 0 || len(x)%(1<<levels) != 0 {
@@ -38,6 +59,10 @@ func checkHaar(x []float64, levels int) error {
 // (coarsest approximation first). It is an orthogonal linear map.
 // Preconditions (else ErrInvalid): x finite, 1 ≤ levels ≤ 30, len(x)
 // divisible by 2^levels. Accuracy: each output within ≈ 2·levels·eps·‖x‖.
+// Sums that overflow are formed after the division by √2 (see Haar2), so
+// Haar answers whenever every coefficient fits float64; a coefficient that
+// does not (|Σ x_i|/2^{L/2} > MaxFloat64, entries near MaxFloat64 of equal
+// sign) returns an error wrapping ErrOverflow.
 func Haar(x []float64, levels int) ([]float64, error) {
 	if err := checkHaar(x, levels); err != nil {
 		return nil, err
@@ -53,11 +78,15 @@ func Haar(x []float64, levels int) ([]float64, error) {
 		copy(y[:n], tmp[:n])
 		n = h
 	}
+	if !numerics.AllFinite(y) {
+		return nil, fmt.Errorf("%w: Haar coefficient of x", ErrOverflow)
+	}
 	return y, nil
 }
 
 // InverseHaar inverts Haar with the same number of levels.
-// Preconditions and accuracy: as Haar.
+// Preconditions, accuracy and edge cases: as Haar (ErrOverflow for an
+// output that does not fit float64).
 func InverseHaar(y []float64, levels int) ([]float64, error) {
 	if err := checkHaar(y, levels); err != nil {
 		return nil, err
@@ -73,6 +102,9 @@ func InverseHaar(y []float64, levels int) ([]float64, error) {
 		copy(x[:n], tmp[:n])
 		n *= 2
 	}
+	if !numerics.AllFinite(x) {
+		return nil, fmt.Errorf("%w: inverse Haar output", ErrOverflow)
+	}
 	return x, nil
 }
 
@@ -84,11 +116,16 @@ const MaxDFT = 1 << 14
 // Fourier View), by direct summation with exactly reduced twiddle angles
 // (kn mod N). It is unitary: Σ|X_k|² = Σ|x_n|² (Parseval).
 // Preconditions (else ErrInvalid): 1 ≤ N ≤ MaxDFT, entries finite.
-// Accuracy: ≈ N·eps·‖x‖ per coefficient.
+// Accuracy: ≈ N·eps·‖x‖ per coefficient. Input with entries above 1 in
+// magnitude is scaled by an exact power of two 2^{−e} (largest entry at
+// most 1) before summing and the result by 2^e after, so partial sums
+// cannot overflow; a coefficient that does not fit float64 (entries near
+// MaxFloat64 adding up) returns an error wrapping ErrOverflow, never ±Inf
+// or NaN.
 func DFT(x []complex128) ([]complex128, error) { return dft(x, -1) }
 
 // InverseDFT returns x_n = N^{-1/2} Σ_k X_k e^{+2πi kn/N}, the inverse of DFT.
-// Preconditions and accuracy: as DFT.
+// Preconditions, accuracy and edge cases: as DFT.
 func InverseDFT(X []complex128) ([]complex128, error) { return dft(X, 1) }
 
 func dft(x []complex128, sign float64) ([]complex128, error) {
@@ -96,10 +133,23 @@ func dft(x []complex128, sign float64) ([]complex128, error) {
 	if N < 1 || N > MaxDFT {
 		return nil, numerics.Invalidf("autoreg: DFT length %d, want in [1, %d]", N, MaxDFT)
 	}
+	big := 0.0
 	for i, v := range x {
 		if cmplx.IsNaN(v) || cmplx.IsInf(v) {
 			return nil, numerics.Invalidf("autoreg: DFT input %d is not finite", i)
 		}
+		big = math.Max(big, math.Max(math.Abs(real(v)), math.Abs(imag(v))))
+	}
+	// Exact power-of-two prescaling: with every |x_n| ≤ 1 no partial sum
+	// exceeds N ≤ MaxDFT. Inputs already ≤ 1 are left as they are (e = 0).
+	e := 0
+	if big > 1 {
+		_, e = math.Frexp(big)
+		sc := make([]complex128, N)
+		for i, v := range x {
+			sc[i] = complex(math.Ldexp(real(v), -e), math.Ldexp(imag(v), -e))
+		}
+		x = sc
 	}
 	tw := make([]complex128, N)
 	for m := range tw {
@@ -114,6 +164,12 @@ func dft(x []complex128, sign float64) ([]complex128, error) {
 			s += v * tw[(k*n)%N]
 		}
 		out[k] = s * complex(scale, 0)
+		if e != 0 {
+			out[k] = complex(math.Ldexp(real(out[k]), e), math.Ldexp(imag(out[k]), e))
+			if cmplx.IsInf(out[k]) || cmplx.IsNaN(out[k]) {
+				return nil, fmt.Errorf("%w: DFT coefficient %d", ErrOverflow, k)
+			}
+		}
 	}
 	return out, nil
 }
@@ -139,8 +195,8 @@ func Frequency(k, N int) int {
 // frequency |f| ≤ cutoff (Frequency) and zeroing the others: a
 // conjugate-symmetric mask, so the result is real; LowPass + HighPass = x
 // ([P] § Practical Fourier View: low-pass and high-pass reconstructions).
-// Preconditions (else ErrInvalid): x as DFT, cutoff ≥ 0.
-// Accuracy: ≈ 2N·eps·‖x‖ per entry.
+// Preconditions (else ErrInvalid): x as DFT, cutoff ≥ 0. Accuracy: ≈
+// 2N·eps·‖x‖ per entry; ErrOverflow as DFT (entries near MaxFloat64).
 func LowPass(x []float64, cutoff int) ([]float64, error) { return pass(x, cutoff, true) }
 
 // HighPass returns the real signal made of the DFT coefficients of

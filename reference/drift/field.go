@@ -357,7 +357,10 @@ func LogSmoothedDensity(x, y [][]float64, w []float64, eps float64) ([]float64, 
 // the self-corrected velocity u = B_ε[β] − B_ε[μ], and whose negative
 // integral R(α) = −∫φ dα has Wasserstein descent velocity u ([C] §
 // Self-corrected drifting fields, proof of the proposition).
-// Preconditions and accuracy: as LogSmoothedDensity.
+// Preconditions and accuracy: as LogSmoothedDensity. Both log-densities are
+// ≤ 0 (uniform weights, kernel ≤ 1), so their difference never overflows;
+// when the product with ε does (ε or ‖x − y‖² near MaxFloat64), the error
+// wraps ErrOverflow rather than returning ±Inf.
 func Potential(x, beta, mu [][]float64, eps float64) ([]float64, error) {
 	lb, err := LogSmoothedDensity(x, beta, nil, eps)
 	if err != nil {
@@ -368,7 +371,11 @@ func Potential(x, beta, mu [][]float64, eps float64) ([]float64, error) {
 		return nil, err
 	}
 	for i := range lb {
-		lb[i] = eps * (lb[i] - lm[i])
+		v := eps * (lb[i] - lm[i])
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil, fmt.Errorf("%w: ε·log(K*β/K*μ) at x[%d] is %v", ErrOverflow, i, v)
+		}
+		lb[i] = v
 	}
 	return lb, nil
 }

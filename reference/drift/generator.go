@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/otverify/otverify/numerics"
@@ -66,7 +67,11 @@ func (u *Residual) Eval(x []float64) []float64 {
 // Ψ, singular values below max(n,F)·eps·σ_max treated as 0.
 //
 // Preconditions (else ErrInvalid): x, u valid n×d clouds (same n, d); degree
-// 1 or 2. Accuracy: backward stable; the orthogonality Ψᵀ R holds to about
+// 1 or 2. A feature that does not fit float64 (degree 2 with
+// |x_a·x_b| > MaxFloat64, i.e. coordinates beyond about 1.3e154) returns an
+// error wrapping ErrOverflow before the SVD is attempted (gonum's SVD does not
+// terminate on non-finite input); so does a coefficient C that does not fit.
+// Accuracy: backward stable; the orthogonality Ψᵀ R holds to about
 // max(n,F)·eps·‖Ψ‖·‖u‖ per entry.
 func FitResidual(x, u [][]float64, degree int) (*Residual, error) {
 	xc, err := checkCloud("x", x, -1)
@@ -86,7 +91,12 @@ func FitResidual(x, u [][]float64, degree int) (*Residual, error) {
 	n, d, F := xc.n, xc.d, NumFeatures(xc.d, degree)
 	Psi := mat.NewDense(n, F, nil)
 	for i := 0; i < n; i++ {
-		Psi.SetRow(i, Features(xc.row(i), degree))
+		f := Features(xc.row(i), degree)
+		if !numerics.AllFinite(f) {
+			// Checked before the SVD: gonum's Dbdsqr loops forever on ±Inf.
+			return nil, fmt.Errorf("%w: a degree-%d feature of x[%d] does not fit float64", ErrOverflow, degree, i)
+		}
+		Psi.SetRow(i, f)
 	}
 	var svd mat.SVD
 	if !svd.Factorize(Psi, mat.SVDThin) {
@@ -109,7 +119,7 @@ func FitResidual(x, u [][]float64, degree int) (*Residual, error) {
 	for k := 0; k < F; k++ {
 		res.C[k] = mat.Row(nil, k, &C)
 		if !numerics.AllFinite(res.C[k]) {
-			return nil, ErrOverflow
+			return nil, fmt.Errorf("%w: fitted coefficients", ErrOverflow)
 		}
 	}
 	return res, nil

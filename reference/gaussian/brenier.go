@@ -146,7 +146,11 @@ func MapCost(A mat.Matrix, S0 *mat.SymDense) (float64, error) {
 // geodesic, W2(μ_s, μ_t) = |t − s| W2(μ_0, μ_1) ([C] § Stochastic
 // interpolant: McCann interpolation; [P] § Dynamic Optimal Transport).
 // Preconditions: A square and finite, t finite (any real t is accepted;
-// the geodesic is the segment t ∈ [0, 1]).
+// the geodesic is the segment t ∈ [0, 1]; else ErrInvalid). A diagonal entry
+// whose terms (1 − t) and t·A_ii overflow although their sum does not (A_ii
+// near 1, |t| near MaxFloat64) is formed as 1 + t(A_ii − 1); an entry of A_t
+// that does not fit float64 returns an error wrapping ErrOverflow (never
+// ±Inf).
 func McCannMap(A mat.Matrix, t float64) (*mat.Dense, error) {
 	d, err := checkSquare("A", A, -1)
 	if err != nil {
@@ -158,9 +162,16 @@ func McCannMap(A mat.Matrix, t float64) (*mat.Dense, error) {
 	At := mat.NewDense(d, d, nil)
 	for i := 0; i < d; i++ {
 		for j := 0; j < d; j++ {
-			v := t * A.At(i, j)
+			a := A.At(i, j)
+			v := t * a
 			if i == j {
 				v += 1 - t
+				if math.IsInf(v, 0) || math.IsNaN(v) {
+					v = 1 + t*(a-1)
+				}
+			}
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				return nil, fmt.Errorf("gaussian: McCannMap: entry (%d, %d) of (1 − t)I + tA at t = %g: %w", i, j, t, ErrOverflow)
 			}
 			At.Set(i, j, v)
 		}
@@ -171,7 +182,8 @@ func McCannMap(A mat.Matrix, t float64) (*mat.Dense, error) {
 // McCannCovariance returns the covariance A_t S0 A_tᵀ of McCann's
 // interpolation at time t (see McCannMap), symmetrised. For the Brenier map
 // A it is ((1−t) I + t A) S0 ((1−t) I + t A). Preconditions: as McCannMap,
-// and S0 of A's dimension.
+// and S0 of A's dimension. A_t or the product that does not fit float64
+// returns an error wrapping ErrOverflow.
 func McCannCovariance(S0 *mat.SymDense, A mat.Matrix, t float64) (*mat.SymDense, error) {
 	d, err := checkSym("S0", S0, -1)
 	if err != nil {

@@ -1,6 +1,7 @@
 package gmanifold
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/otverify/otverify/numerics"
@@ -70,7 +71,12 @@ func MomentVelocity(A mat.Matrix, b []float64, S *mat.SymDense) ([]float64, *mat
 // (e^{tA}, m0 + t b). The map is affine, so it sends N(m0, Σ0) to the
 // Gaussian N(m0 + t b, e^{tA} Σ0 e^{tAᵀ}) ([C] § Gaussianity preservation).
 // Method: gonum's mat.Dense.Exp (scaling and squaring with a Padé
-// approximant). Preconditions: A d×d, b and m0 of length d, finite t.
+// approximant). Preconditions: A d×d, b and m0 of length d, finite t (else
+// ErrInvalid). Edge cases: t·A whose 1-norm max_j Σ_i |t·A_ij| does not fit
+// float64 returns an error wrapping ErrOverflow before the exponential is
+// attempted (gonum's Exp squares ⌈log₂(‖tA‖₁/5.4)⌉ times, forever for an
+// infinite norm), even where e^{tA} itself would underflow to 0; so does an
+// e^{tA} or m0 + t b that does not fit float64.
 func AffineFlowMap(A mat.Matrix, b, m0 []float64, t float64) (*mat.Dense, []float64, error) {
 	d, err := checkSquare("A", A, -1)
 	if err != nil {
@@ -87,13 +93,17 @@ func AffineFlowMap(A mat.Matrix, b, m0 []float64, t float64) (*mat.Dense, []floa
 	}
 	var tA, E mat.Dense
 	tA.Scale(t, A)
+	if n1 := mat.Norm(&tA, 1); math.IsInf(n1, 0) || math.IsNaN(n1) {
+		// Checked before Exp: with ‖tA‖₁ = Inf it never returns.
+		return nil, nil, fmt.Errorf("gmanifold: AffineFlowMap: ‖tA‖₁ at t = %g: %w", t, ErrOverflow)
+	}
 	E.Exp(&tA)
 	mt := make([]float64, d)
 	for i := range mt {
 		mt[i] = m0[i] + t*b[i]
 	}
 	if !allFinite(&E) || !numerics.AllFinite(mt) {
-		return nil, nil, ErrOverflow
+		return nil, nil, fmt.Errorf("gmanifold: AffineFlowMap: e^{tA} or m0 + t b at t = %g: %w", t, ErrOverflow)
 	}
 	return &E, mt, nil
 }

@@ -315,11 +315,6 @@ func FuzzGaussianManifold(f *testing.F) {
 		} else if !numerics.AllFinite(mv) || !finiteMat(Sv) {
 			t.Fatalf("MomentVelocity non-finite without an error")
 		}
-		if math.IsInf(T*numerics.MatMaxAbs(C), 0) {
-			// Known finding (docs/reliability.md): AffineFlowMap hangs in
-			// gonum's mat.Dense.Exp when t·A overflows.
-			t.Skip("known finding: AffineFlowMap with t·A overflowing")
-		}
 		if M, b, err := gmanifold.AffineFlowMap(C, m, m, T); err != nil {
 			okErr(t, "AffineFlowMap", err)
 		} else if !finiteMat(M) || !numerics.AllFinite(b) {
@@ -331,9 +326,7 @@ func FuzzGaussianManifold(f *testing.F) {
 		}
 		if v, err := gmanifold.SlicedValue(m, C, theta, w); err != nil {
 			okErr(t, "SlicedValue", err)
-		} else if (math.IsNaN(v) || math.IsInf(v, 0)) && numerics.MaxAbs(m) < 1e150 && numerics.MatMaxAbs(C) < 1e300 {
-			// Larger means are a known finding (docs/reliability.md):
-			// ⟨θ, m⟩² overflows to +Inf without ErrOverflow.
+		} else if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
 			t.Fatalf("SlicedValue = %v without an error", v)
 		}
 		if W, err := gmanifold.SlicedCovarianceVelocity(C, theta, w); err != nil {

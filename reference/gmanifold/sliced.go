@@ -78,7 +78,11 @@ func quadForm(C mat.Symmetric, th []float64) float64 {
 // uniform weights over L given directions it is protocol.md's ot.sliced_w2
 // value for the two Gaussians. m = nil means 0; w = nil means uniform.
 // Preconditions: C symmetric positive definite, directions of unit norm
-// within 1e-12, weights ≥ 0 summing to 1.
+// within 1e-12, weights ≥ 0 summing to 1 (else ErrInvalid). Each term is
+// formed as (√w_l·⟨θ_l, m⟩)² + w_l·s², so that w_l·⟨θ_l, m⟩² is answered
+// when it fits although ⟨θ_l, m⟩² does not; a value that does not fit
+// float64 (means or θᵀCθ near MaxFloat64) returns an error wrapping
+// ErrOverflow, never +Inf.
 func SlicedValue(m []float64, C *mat.SymDense, theta [][]float64, w []float64) (float64, error) {
 	d, err := checkSPD("C", C, -1)
 	if err != nil {
@@ -102,7 +106,11 @@ func SlicedValue(m []float64, C *mat.SymDense, theta [][]float64, w []float64) (
 			}
 		}
 		s := math.Sqrt(quadForm(C, th)) - 1
-		v += w[l] * (pm*pm + s*s)
+		a := math.Sqrt(w[l]) * pm
+		v += a*a + w[l]*(s*s)
+	}
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Errorf("gmanifold: SlicedValue: %w", ErrOverflow)
 	}
 	return v, nil
 }

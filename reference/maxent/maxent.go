@@ -15,12 +15,27 @@ type Grid struct {
 }
 
 // NewGrid returns the grid of M cells on [a, b].
-// Preconditions (else ErrInvalid): a < b finite with b − a finite, 2 ≤ M ≤ 1e6.
+// Preconditions (else ErrInvalid): a < b finite with b − a finite, 2 ≤ M ≤ 1e6,
+// the cell width h = (b − a)/M a normal float (h ≥ 2⁻¹⁰²² ≈ 2.2e−308: a
+// subnormal h has lost relative precision, and h = 0 makes every cell the
+// same point), and the midpoints x_0 < x_1 < … < x_{M−1} strictly increasing
+// as computed (h not below the spacing of floats near a and b, e.g. [1, 1 +
+// 1e−15] with 100 cells is rejected).
 func NewGrid(a, b float64, m int) (Grid, error) {
 	if !(a < b) || math.IsInf(a, 0) || math.IsInf(b, 0) || math.IsInf(b-a, 0) || m < 2 || m > 1e6 {
 		return Grid{}, numerics.Invalidf("maxent: grid [%v, %v] with %d cells", a, b, m)
 	}
-	return Grid{A: a, B: b, M: m}, nil
+	g := Grid{A: a, B: b, M: m}
+	if h := g.H(); !(h >= 0x1p-1022) {
+		return Grid{}, numerics.Invalidf("maxent: grid [%v, %v] with %d cells has cell width %v below the normal range", a, b, m, h)
+	}
+	x := g.X()
+	for k := 1; k < m; k++ {
+		if !(x[k] > x[k-1]) {
+			return Grid{}, numerics.Invalidf("maxent: grid [%v, %v] with %d cells: midpoints %d and %d round to %v and %v (cells narrower than the float spacing)", a, b, m, k-1, k, x[k-1], x[k])
+		}
+	}
+	return g, nil
 }
 
 // H returns the cell width (B − A)/M.
@@ -39,7 +54,8 @@ func (g Grid) X() []float64 {
 // Entropy returns H(p) = −Σ_k p_k log(p_k)·h, the differential entropy of
 // the piecewise-constant density p on cells of width h (0·log 0 = 0).
 // Preconditions (else ErrInvalid): h finite > 0, p non-empty, entries
-// finite ≥ 0. Accuracy: about M·eps·max|p_k log p_k|·h.
+// finite ≥ 0. Accuracy: about M·eps·Σ_k|p_k log p_k|·h (subnormal p_k
+// included: logarithms are taken by logPos, not math.Log).
 func Entropy(p []float64, h float64) (float64, error) {
 	if !(h > 0) || math.IsInf(h, 1) || len(p) == 0 {
 		return 0, numerics.Invalidf("maxent: entropy with h = %v and %d cells", h, len(p))
@@ -50,20 +66,33 @@ func Entropy(p []float64, h float64) (float64, error) {
 			return 0, numerics.Invalidf("maxent: p[%d] = %v, want finite ≥ 0", k, v)
 		}
 		if v > 0 {
-			s -= v * math.Log(v)
+			s -= v * logPos(v)
 		}
 	}
 	return s * h, nil
 }
 
-// Gradient returns ∇H(p)_k = −h(log p_k + 1) for p_k > 0 (entries must be
-// positive; +Inf is returned where p_k = 0).
+// Gradient returns ∇H(p)_k = −h(log p_k + 1) for p_k > 0 (subnormal p_k
+// included); +Inf is returned where p_k = 0 (the entropy has an infinite
+// slope at the boundary of the positive orthant).
 func Gradient(p []float64, h float64) []float64 {
 	g := make([]float64, len(p))
 	for k, v := range p {
-		g[k] = -h * (math.Log(v) + 1)
+		g[k] = -h * (logPos(v) + 1)
 	}
 	return g
+}
+
+// logPos returns log x for x ≥ 0 (−Inf at 0), correct also for subnormal x:
+// Go's math.Log on amd64 ignores the leading zeros of a subnormal
+// significand (golang/go#56600: math.Log(5e−324) = −709.09, not −744.44),
+// which would put ∇H_k off by up to 35h in cells that underflow. A
+// subnormal is scaled by 2⁵² (exactly) first.
+func logPos(x float64) float64 {
+	if x > 0 && x < 0x1p-1022 {
+		return math.Log(x*0x1p52) - 52*math.Ln2
+	}
+	return math.Log(x)
 }
 
 // Problem is a maximum-entropy problem on a grid: maximise H(p) subject to
@@ -154,64 +183,111 @@ const (
 // constrained maximiser. It is computed from an orthonormal basis of the
 // scaled constraint rows (no normal equations), accurate to about
 // eps·(|∇H_k| + |(Cᵀλ)_k|) per entry of δ/D.
-// Preconditions (else ErrInvalid): p has M positive finite entries.
+//
+// Cells with p_k = 0 (the underflowed tail of a density; see IProject) are
+// held at 0: the projection is onto {δ : Cδ = 0, δ_k = 0 where p_k = 0}, so
+// δ_k = 0 there (∇H_k = +Inf is not used).
+// Preconditions (else ErrInvalid): p has M finite entries ≥ 0, and the
+// constraint rows restricted to the cells with p_k > 0 are linearly
+// independent (for MeanVariance: at least three positive cells).
 func (pr *Problem) Direction(p []float64, m Metric) (delta []float64, slope float64, err error) {
-	if err := pr.checkP(p, true); err != nil {
+	if err := pr.checkP(p, false); err != nil {
 		return nil, 0, err
 	}
-	delta, slope, _, err = pr.direction(p, m)
-	return delta, slope, err
+	dir, err := pr.direction(p, m)
+	if err != nil {
+		return nil, 0, err
+	}
+	return dir.delta, dir.slope, nil
 }
 
-// direction also returns, per cell, the size of the terms that the
-// projection cancels, T_k = |∇H_k| + |(∇H − D⁻¹δ)_k|: δ_k/D_k carries a
-// rounding error of about eps·T_k.
-//
-// The projection is computed stably: the columns of D^{1/2}Cᵀ are
+// projected is the projected gradient at p and its by-products.
+type projected struct {
+	delta []float64 // the direction δ (0 on zero cells)
+	slope float64   // ∇H·δ over the positive cells
+	// terms[k] = |∇H_k| + |(Cᵀλ)_k| on positive cells (0 on zero cells):
+	// the size of the terms that the projection cancels, so δ_k/D_k
+	// carries a rounding error of about eps·terms[k].
+	terms []float64
+	// ctl[k] = (Cᵀλ)_k, λ the multipliers of the least-squares fit of ∇H by
+	// the constraint rows in the metric D (on the positive cells): at the
+	// maximiser ∇H_k = (Cᵀλ)_k, so a cell's stationary value is
+	// exp(−1 − (Cᵀλ)_k/h). Defined on every cell, zero cells included.
+	ctl []float64
+}
+
+// direction computes the projection stably: the columns of D^{1/2}Cᵀ are
 // orthonormalised (Gram–Schmidt with reorthogonalisation, nc ≤ 3 columns)
 // and δ = D^{1/2}(I − QQᵀ)D^{1/2}∇H, so that the conditioning of C D Cᵀ
-// (≈ (μ/σ)⁴ for raw moment rows) does not enter.
-func (pr *Problem) direction(p []float64, m Metric) (delta []float64, slope float64, terms []float64, err error) {
+// (≈ (μ/σ)⁴ for raw moment rows) does not enter. The multipliers solve
+// Rλ = Qᵀ D^{1/2}∇H (D^{1/2}Cᵀ = QR).
+func (pr *Problem) direction(p []float64, m Metric) (*projected, error) {
 	h := pr.Grid.H()
 	g := Gradient(p, h)
 	sq := pr.sqrtMetric(p, m)
-	Q, _, err := pr.orthonormalRows(sq)
+	Q, R, err := pr.orthonormalRows(sq)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, err
 	}
 	v := make([]float64, len(p))
 	for k := range v {
-		v[k] = sq[k] * g[k]
+		if sq[k] != 0 {
+			v[k] = sq[k] * g[k]
+		}
 	}
+	coef := make([]float64, len(Q))
 	for pass := 0; pass < 2; pass++ {
-		for _, q := range Q {
+		for j, q := range Q {
 			c := 0.0
 			for k := range v {
 				c += q[k] * v[k]
 			}
+			coef[j] += c
 			for k := range v {
 				v[k] -= c * q[k]
 			}
 		}
 	}
-	delta = make([]float64, len(p))
-	terms = make([]float64, len(p))
-	for k := range delta {
-		delta[k] = sq[k] * v[k]
-		slope += g[k] * delta[k]
-		terms[k] = math.Abs(g[k]) + math.Abs(g[k]-v[k]/sq[k])
+	nc := len(Q)
+	lam := make([]float64, nc)
+	for j := nc - 1; j >= 0; j-- {
+		s := coef[j]
+		for r := j + 1; r < nc; r++ {
+			s -= R[j][r] * lam[r]
+		}
+		lam[j] = s / R[j][j]
 	}
-	return delta, slope, terms, nil
+	out := &projected{delta: make([]float64, len(p)), terms: make([]float64, len(p)), ctl: make([]float64, len(p))}
+	for k := range p {
+		if sq[k] != 0 {
+			out.delta[k] = sq[k] * v[k]
+			out.ctl[k] = g[k] - v[k]/sq[k]
+		} else {
+			for r := range lam {
+				out.ctl[k] += pr.C[r][k] * lam[r]
+			}
+		}
+		if p[k] > 0 {
+			out.slope += g[k] * out.delta[k]
+			out.terms[k] = math.Abs(g[k]) + math.Abs(out.ctl[k])
+		}
+	}
+	return out, nil
 }
 
-// sqrtMetric returns D^{1/2}: 1 (Euclidean) or sqrt(p_k/h) (Fisher).
+// sqrtMetric returns D^{1/2}: 1 (Euclidean) or sqrt(p_k/h) (Fisher) on the
+// positive cells, 0 on the cells with p_k = 0 (held fixed).
 func (pr *Problem) sqrtMetric(p []float64, m Metric) []float64 {
 	h := pr.Grid.H()
 	sq := make([]float64, len(p))
-	for k := range sq {
-		sq[k] = 1
-		if m == Fisher {
-			sq[k] = math.Sqrt(p[k] / h)
+	for k, v := range p {
+		switch {
+		case !(v > 0):
+			sq[k] = 0
+		case m == Fisher:
+			sq[k] = math.Sqrt(v / h)
+		default:
+			sq[k] = 1
 		}
 	}
 	return sq
@@ -219,7 +295,9 @@ func (pr *Problem) sqrtMetric(p []float64, m Metric) []float64 {
 
 // orthonormalRows returns Q (nc orthonormal vectors spanning the rows of
 // C scaled by sq, i.e. the columns of D^{1/2}Cᵀ) and the upper triangular R
-// with D^{1/2}Cᵀ = Q R, by Gram–Schmidt with one reorthogonalisation.
+// with D^{1/2}Cᵀ = Q R, by Gram–Schmidt with one reorthogonalisation. Rows
+// that are linearly dependent on the cells where sq ≠ 0 are an error
+// wrapping numerics.ErrInvalid.
 func (pr *Problem) orthonormalRows(sq []float64) (Q [][]float64, R [][]float64, err error) {
 	nc := len(pr.C)
 	R = make([][]float64, nc)
@@ -245,8 +323,8 @@ func (pr *Problem) orthonormalRows(sq []float64) (Q [][]float64, R [][]float64, 
 			}
 		}
 		n := floatsNorm(v)
-		if !(n > 1e-13*n0) {
-			return nil, nil, fmt.Errorf("maxent: constraint rows are linearly dependent on the grid")
+		if !(n > 1e-13*n0) || math.IsInf(n, 0) {
+			return nil, nil, numerics.Invalidf("maxent: constraint rows are linearly dependent (or not finite) on the cells with p > 0")
 		}
 		R[r][r] = n
 		for k := range v {
@@ -275,9 +353,10 @@ func floatsNorm(v []float64) float64 {
 // Direction: one step of the post's projected entropy ascent. The step
 // keeps C p = c (δ is in the null space of C); it increases H when eta is
 // small enough (0 < eta ≤ min(min_k p_k/(2 max_k |δ_k|), min_k p_k/(2h))
-// suffices: then p + eta·δ ≥ p/2 and the second-order loss is at most half
-// the first-order gain). Preconditions (else ErrInvalid): p positive, eta
-// finite > 0, and p + eta·δ > 0.
+// over the positive cells suffices: then p + eta·δ ≥ p/2 and the
+// second-order loss is at most half the first-order gain). Cells with
+// p_k = 0 stay 0 (see Direction). Preconditions (else ErrInvalid): p as for
+// Direction, eta finite > 0, and p_k + eta·δ_k > 0 on every positive cell.
 func (pr *Problem) Step(p []float64, eta float64) ([]float64, error) {
 	if !(eta > 0) || math.IsInf(eta, 1) {
 		return nil, numerics.Invalidf("maxent: step eta = %v, want finite > 0", eta)
@@ -288,8 +367,11 @@ func (pr *Problem) Step(p []float64, eta float64) ([]float64, error) {
 	}
 	q := make([]float64, len(p))
 	for k := range q {
+		if p[k] == 0 {
+			continue
+		}
 		q[k] = p[k] + eta*d[k]
-		if !(q[k] > 0) {
+		if !(q[k] > 0) || math.IsInf(q[k], 0) {
 			return nil, numerics.Invalidf("maxent: step leaves the positive orthant at cell %d", k)
 		}
 	}
@@ -306,58 +388,131 @@ type Options struct {
 // Result is the outcome of Ascend.
 type Result struct {
 	P       []float64 // the final density
-	Entropy []float64 // H at the start and after each accepted step
-	Iter    int       // accepted steps
+	Entropy []float64 // H at the start and after each step (ascent step or revival)
+	Iter    int       // steps taken
 	Slope   float64   // final ∇H·δ (the squared projected-gradient norm in the metric)
-	// Gap is the final relative Newton step max_k |δ^F_k|/p_k, δ^F the
-	// Fisher-metric direction: to first order, the relative distance of p
-	// to the maximiser.
+	// Gap is the final relative Newton step max_k |δ^F_k|/p_k over the
+	// positive cells, δ^F the Fisher-metric direction: to first order, the
+	// relative distance of p to the maximiser.
 	Gap float64
+	// HTol is the resolution of H on the constraint set (see Ascend), the
+	// largest over the iterates: Entropy[i] ≥ Entropy[i−1] − HTol for every i.
+	HTol float64
 }
 
-// gap returns the relative Newton step max_k |δ^F_k|/p_k and its rounding
-// floor 64·eps·max_k(1 + |log p_k| + T_k/h), T_k the size of the terms
-// cancelled in cell k (δ^F_k/p_k = (∇H_k − (Cᵀλ)_k)/h, ∇H_k = −h(log p_k + 1)).
-func (pr *Problem) gap(p, d, terms []float64, m Metric) (gap, floor float64, err error) {
+// gap returns the relative Newton step max_k |δ^F_k|/p_k over the positive
+// cells, its rounding floor 64·eps·max_k(1 + |log p_k| + T_k/h), T_k the
+// size of the terms cancelled in cell k (δ^F_k/p_k = (∇H_k − (Cᵀλ)_k)/h,
+// ∇H_k = −h(log p_k + 1)), and the Fisher-metric (Cᵀλ)_k of every cell.
+// A positive cell whose p_k/h underflows (the Fisher metric cannot move it)
+// contributes |∇H_k − (Cᵀλ)_k|/h directly.
+func (pr *Problem) gap(p []float64, dir *projected, m Metric) (gap, floor float64, ctl []float64, err error) {
 	if m != Fisher {
-		if d, _, terms, err = pr.direction(p, Fisher); err != nil {
-			return 0, 0, err
+		if dir, err = pr.direction(p, Fisher); err != nil {
+			return 0, 0, nil, err
 		}
 	}
 	h := pr.Grid.H()
 	for k, v := range p {
-		gap = math.Max(gap, math.Abs(d[k])/v)
-		floor = math.Max(floor, 1+math.Abs(math.Log(v))+terms[k]/h)
+		if !(v > 0) {
+			continue
+		}
+		lv := logPos(v)
+		gk := dir.delta[k] / v
+		if dir.delta[k] == 0 {
+			gk = (-h*(lv+1) - dir.ctl[k]) / h
+		}
+		gap = math.Max(gap, math.Abs(gk))
+		floor = math.Max(floor, 1+math.Abs(lv)+dir.terms[k]/h)
 	}
-	return gap, 64 * 0x1p-52 * floor, nil
+	return gap, 64 * 0x1p-52 * floor, dir.ctl, nil
 }
 
-// Ascend runs projected entropy ascent from a feasible positive p0 ([P] §
+// hResolution is the resolution of H on the constraint set at p:
+// 16·M·eps·max(1, Σ_k p_k(h + T_k)), T_k = |∇H_k| + |(Cᵀλ)_k|. Two
+// contributions: the rounding of evaluating H, about M·eps·Σ_k p_k h|log p_k|
+// ≤ M·eps·Σ_k p_k(|∇H_k| + h); and the constraint drift of a step. Forming
+// p + ηδ (and restoring C p = c afterwards) perturbs each cell by about eps·p_k,
+// i.e. the constraints by r = C ε, |ε_k| ≤ eps·p_k, and the restoration that
+// removes r changes H by −λᵀr = −Σ_k ε_k(Cᵀλ)_k to first order (λ the
+// multipliers: the sensitivity of H to the constraint values), at most
+// eps·Σ_k p_k|(Cᵀλ)_k|. The second is not bounded by eps·|H|: H can be
+// near 0 while Σ_k p_k|(Cᵀλ)_k| is large (a narrow density far from 0).
+func (pr *Problem) hResolution(p []float64, dir *projected) float64 {
+	h := pr.Grid.H()
+	s := 0.0
+	for k, v := range p {
+		if v > 0 {
+			s += v * (h + dir.terms[k])
+		}
+	}
+	return 16 * float64(len(p)) * 0x1p-52 * math.Max(1, s)
+}
+
+// revive sets every zero cell whose stationary value exp(−1 − (Cᵀλ)_k/h)
+// is a positive float to that value and reports whether it set any.
+func (pr *Problem) revive(p, ctl []float64) bool {
+	h := pr.Grid.H()
+	any := false
+	for k, v := range p {
+		if v != 0 {
+			continue
+		}
+		if pk := math.Exp(-1 - ctl[k]/h); pk > 0 && !math.IsInf(pk, 0) {
+			p[k] = pk
+			any = true
+		}
+	}
+	return any
+}
+
+// Ascend runs projected entropy ascent from a feasible p0 ([P] §
 // Constrained Entropy Ascent): δ = Direction(p, metric), then p ← p + η δ
 // with η = 1 (Fisher) or the largest of η₀·2^{−j} (Euclidean; η₀ =
-// min_k p_k/h) that keeps every cell above half its value and satisfies
-// the Armijo condition H(p + ηδ) ≥ H(p) + 10⁻⁴·η·∇H·δ; after each step the
-// constraints are reapplied (the metric projection removing the rounding
-// drift of C p), as in the post. Every accepted step increases H; once
-// ∇H·δ is below the rounding of H (16·M·eps·max(1,|H|)), steps that do not
-// lower H by more than that rounding are accepted (entropy values can no
-// longer resolve the gain), so Entropy is nondecreasing up to that
-// rounding.
+// min_k p_k/h over the positive cells) that keeps every cell above half
+// its value and satisfies the Armijo condition H(p + ηδ) ≥ H(p) +
+// 10⁻⁴·η·∇H·δ, where p + ηδ is first mapped back onto C p = c (the metric
+// projection removing the rounding drift of C p; the post reapplies the
+// constraints after each step), so that every entropy compared or recorded
+// is that of a point on the constraint set. p0 itself is first projected
+// onto C p = c in the Fisher metric (the correction of its residual, up to
+// 1e-9, moves H by λᵀ(C p0 − c), far more than rounding: Entropy[0] is the
+// entropy of that feasible point, not of p0).
+//
+// Every step increases H up to its resolution on the constraint set,
+// HTol = 16·M·eps·max(1, Σ_k p_k(h + |∇H_k| + |(Cᵀλ)_k|)) (λ the
+// multipliers; the rounding of H plus the effect −λᵀr of restoring the
+// constraint drift r of a step; see hResolution): once ∇H·δ ≤ HTol, steps
+// that do not lower H by more than HTol are accepted (entropy values can
+// no longer resolve the gain), so Entropy is nondecreasing up to HTol
+// (Result.HTol, the largest over the iterates).
+//
+// Zero cells (the underflowed tail returned by IProject) are held at 0 by
+// the steps. At convergence each is compared with its stationary value
+// p̂_k = exp(−1 − (Cᵀλ)_k/h) (∇H_k = (Cᵀλ)_k at the maximiser): if p̂_k
+// underflows to 0, the zero is the maximiser's float64 value; otherwise
+// the cell is set to p̂_k, the constraints are restored and the ascent
+// goes on (a revival step: to first order it raises H by p̂_k·h, the
+// restoration taking back λᵀC_k p̂_k = −p̂_k h(log p̂_k + 1); a revival that
+// breaks the constraints or lowers H by more than HTol ends the ascent
+// with ErrNotConverged).
 //
 // It stops when the relative Newton step Gap = max_k |δ^F_k|/p_k (δ^F the
-// Fisher direction) is ≤ max(Tol, 64·eps·max_k(1 + |log p_k| + T_k/h)),
-// T_k the size of the terms of ∇H_k − (Cᵀλ)_k — converged: p is then within
-// about Gap relative of the maximiser —, when no η ≥ 1e-30 passes
-// (stagnation at rounding), or after MaxIter steps (ErrNotConverged,
-// wrapped, with the partial Result). Fisher steps converge quadratically
-// (≈ 10 steps); Euclidean steps linearly, at a rate 1 − min p/max p.
-// Preconditions (else ErrInvalid): p0 has M positive finite entries with
-// Residual(p0) ≤ 1e-9.
+// Fisher direction, positive cells) is ≤ max(Tol, 64·eps·max_k(1 +
+// |log p_k| + T_k/h)), T_k the size of the terms of ∇H_k − (Cᵀλ)_k, and no
+// zero cell is revived — converged: p is then within about Gap relative of
+// the maximiser —, when no η ≥ 1e-30 passes (stagnation at rounding), or
+// after MaxIter steps (ErrNotConverged, wrapped, with the partial Result).
+// Fisher steps converge quadratically (≈ 10 steps); Euclidean steps
+// linearly, at a rate 1 − min p/max p.
+// Preconditions (else ErrInvalid): p0 has M finite entries ≥ 0 with
+// Residual(p0) ≤ 1e-9, and the constraint rows are independent on its
+// positive cells.
 func (pr *Problem) Ascend(p0 []float64, o Options) (*Result, error) {
-	if err := pr.checkP(p0, true); err != nil {
+	if err := pr.checkP(p0, false); err != nil {
 		return nil, err
 	}
-	if r := pr.Residual(p0); r > 1e-9 {
+	if r := pr.Residual(p0); !(r <= 1e-9) {
 		return nil, numerics.Invalidf("maxent: p0 violates the constraints by %g", r)
 	}
 	if o.MaxIter == 0 {
@@ -365,30 +520,51 @@ func (pr *Problem) Ascend(p0 []float64, o Options) (*Result, error) {
 	}
 	h := pr.Grid.H()
 	p := append([]float64(nil), p0...)
+	// Start from a point feasible to rounding: the entropies recorded are
+	// then comparable (p0's residual would move the first one by λᵀr₀).
+	pr.restore(p, Fisher)
 	H, _ := Entropy(p, h)
 	res := &Result{Entropy: []float64{H}}
 	q := make([]float64, len(p))
-	roundH := 16 * float64(len(p)) * 0x1p-52 * math.Max(1, math.Abs(H))
 	for it := 0; it < o.MaxIter; it++ {
-		d, slope, terms, err := pr.direction(p, o.Metric)
+		dir, err := pr.direction(p, o.Metric)
 		if err != nil {
 			return nil, err
 		}
+		d, slope := dir.delta, dir.slope
 		res.Slope = slope
-		gap, floor, err := pr.gap(p, d, terms, o.Metric)
+		roundH := pr.hResolution(p, dir)
+		res.HTol = math.Max(res.HTol, roundH)
+		gap, floor, ctl, err := pr.gap(p, dir, o.Metric)
 		if err != nil {
 			return nil, err
 		}
 		res.Gap = gap
 		if gap <= max(o.Tol, floor) {
-			res.P = p
-			return res, nil
+			copy(q, p)
+			if !pr.revive(q, ctl) {
+				res.P = p
+				return res, nil
+			}
+			pr.restore(q, Fisher)
+			Hq, _ := Entropy(q, h)
+			if r := pr.Residual(q); !(r <= 1e-9) || Hq < H-roundH {
+				res.P = p
+				return res, fmt.Errorf("%w: maxent: reviving the zero cells of p, whose stationary values are not negligible, failed (constraint residual %.3g, ΔH = %.3g); start from a positive p0", numerics.ErrNotConverged, r, Hq-H)
+			}
+			p, q = q, p
+			H = Hq
+			res.Iter++
+			res.Entropy = append(res.Entropy, H)
+			continue
 		}
 		eta := 1.0
 		if o.Metric == Euclidean {
 			eta = math.Inf(1)
 			for _, v := range p {
-				eta = math.Min(eta, v/h)
+				if v > 0 {
+					eta = math.Min(eta, v/h)
+				}
 			}
 		}
 		// Fraction to the boundary: keep p + ηδ ≥ p/2.
@@ -402,10 +578,16 @@ func (pr *Problem) Ascend(p0 []float64, o Options) (*Result, error) {
 			for k := range q {
 				q[k] = p[k] + eta*d[k]
 			}
+			// Reapply the constraints ([P]: "each step increases entropy
+			// and then reapplies the active constraint"): remove the
+			// rounding drift of C q by the metric projection onto
+			// {C p = c}, before H is compared, so that every entropy
+			// compared is that of a point on the constraint set.
+			pr.restore(q, o.Metric)
 			Hq, err := Entropy(q, h)
-			// Once the predicted gain η·slope is below the rounding of H,
-			// entropy values cannot confirm progress: accept a step that
-			// does not lose more than that rounding.
+			// Once the predicted gain η·slope is below the resolution of
+			// H, entropy values cannot confirm progress: accept a step that
+			// does not lose more than that resolution.
 			inNoise := slope <= roundH && Hq >= H-roundH
 			if err == nil && ((Hq >= H+1e-4*eta*slope && Hq > H) || inNoise) {
 				p, q = q, p
@@ -418,11 +600,6 @@ func (pr *Problem) Ascend(p0 []float64, o Options) (*Result, error) {
 			res.P = p
 			return res, nil
 		}
-		// Reapply the constraints ([P]: "each step increases entropy and
-		// then reapplies the active constraint"): remove the rounding drift
-		// of C p by the metric projection onto {C p = c}.
-		pr.restore(p, o.Metric)
-		H, _ = Entropy(p, h)
 		res.Iter++
 		res.Entropy = append(res.Entropy, H)
 	}
@@ -432,9 +609,10 @@ func (pr *Problem) Ascend(p0 []float64, o Options) (*Result, error) {
 
 // restore moves p (in place) by the smallest correction in the metric that
 // makes C p = c exactly up to rounding: p ← p − D Cᵀ(C D Cᵀ)⁻¹(C p − c),
-// D = I or diag(p/h), computed as p − D^{1/2} Q R^{-ᵀ}(C p − c) with
-// D^{1/2}Cᵀ = QR. The correction is of the size of the rounding drift; it
-// is skipped if it would leave the positive orthant.
+// D = I or diag(p/h) on the positive cells (zero cells stay 0), computed as
+// p − D^{1/2} Q R^{-ᵀ}(C p − c) with D^{1/2}Cᵀ = QR. The correction is of
+// the size of the rounding drift; it is skipped if it would leave the
+// positive orthant.
 func (pr *Problem) restore(p []float64, m Metric) {
 	sq := pr.sqrtMetric(p, m)
 	Q, R, err := pr.orthonormalRows(sq)
@@ -456,12 +634,15 @@ func (pr *Problem) restore(p []float64, m Metric) {
 	}
 	q := make([]float64, len(p))
 	for k := range q {
+		if p[k] == 0 {
+			continue
+		}
 		s := 0.0
 		for r := 0; r < nc; r++ {
 			s += Q[r][k] * y[r]
 		}
 		q[k] = p[k] - sq[k]*s
-		if !(q[k] > 0) {
+		if !(q[k] > 0) || math.IsInf(q[k], 0) {
 			return
 		}
 	}
@@ -472,11 +653,16 @@ func (pr *Problem) restore(p []float64, m Metric) {
 // the constraint set: the minimiser of KL(p | q) = Σ_k p_k log(p_k/q_k) h
 // subject to C p = c, which has the form p_k = q_k exp(Σ_r λ_r C_rk/h)
 // (computed by Newton's method on the concave dual in λ, with
-// backtracking). The result is positive and feasible: each constraint
-// holds to 64·M·eps relative to Σ_k |C_rk| p_k + |c_r| (1e3 times that if
-// rounding stalls the Newton iteration); it
-// is a convenient feasible starting point for Ascend, and IProject of the
-// uniform density is the maximum-entropy solution itself.
+// backtracking). The result is feasible: each constraint holds to
+// 64·M·eps relative to Σ_k |C_rk| p_k + |c_r| (1e3 times that if rounding
+// stalls the Newton iteration). Every p_k is mathematically positive, and
+// is returned as the float64 value of q_k exp(…): positive wherever that
+// is at least the smallest subnormal 2⁻¹⁰⁷⁴ ≈ 4.9e−324, and 0 where it
+// underflows (a narrow MeanVariance problem on a wide grid: p_k ≈
+// exp(−(x_k − μ)²/(2σ²)) is below e^{−745} in the far cells). Such a result
+// is a valid start for Ascend, which holds its zero cells at 0 and checks
+// them at convergence; IProject of the uniform density is the
+// maximum-entropy solution itself.
 // Preconditions (else ErrInvalid): q has M positive finite entries.
 // Errors: ErrNotConverged (wrapped) after 200 Newton steps.
 func (pr *Problem) IProject(q []float64) ([]float64, error) {

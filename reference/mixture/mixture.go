@@ -18,6 +18,17 @@ const WeightTol = 1e-9
 // wrap numerics.ErrInvalid: the otv/1 server answers "failed" for it.
 var ErrOverflow = errors.New("mixture: result overflows float64")
 
+// logPos returns log x for x > 0, correct also for subnormal x: Go's
+// math.Log on amd64 ignores the leading zeros of a subnormal significand
+// (golang/go#56600: math.Log(5e-324) = −709.09, not −744.44), so a subnormal
+// is scaled by 2⁵² (exactly) first.
+func logPos(x float64) float64 {
+	if x > 0 && x < 0x1p-1022 {
+		return math.Log(x*0x1p52) - 52*math.Ln2
+	}
+	return math.Log(x)
+}
+
 func overflowf(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrOverflow, fmt.Sprintf(format, args...))
 }
@@ -71,7 +82,7 @@ func New(w []float64, mu [][]float64, s2 []float64) (*Mixture, error) {
 	}
 	m := &Mixture{k: k, d: d, w: append([]float64(nil), w...), logw: make([]float64, k), mu: flat, s2: append([]float64(nil), s2...)}
 	for j, v := range w {
-		m.logw[j] = math.Log(v)
+		m.logw[j] = logPos(v)
 	}
 	return m, nil
 }
@@ -143,7 +154,7 @@ func (m *Mixture) view(a, nu float64) (*view, error) {
 		}
 		vw.v[j] = v
 		vw.inv2v[j] = 1 / (2 * v)
-		vw.lc[j] = m.logw[j] - hd*math.Log(v)
+		vw.lc[j] = m.logw[j] - hd*logPos(v)
 	}
 	return vw, nil
 }
@@ -151,7 +162,10 @@ func (m *Mixture) view(a, nu float64) (*view, error) {
 // logits writes ℓ_j = log w_j − (d/2) log v_j − ‖z − a μ_j‖²/(2 v_j) into l
 // and returns max_j ℓ_j. The squared distance is summed coordinate by
 // coordinate (no ‖z‖² − 2⟨z, μ⟩ + ‖μ‖² expansion), so it is accurate to a
-// few ulps however far z is.
+// few ulps however far z is. When 1/(2v_j) is not a normal float (v_j below
+// about 1/MaxFloat64, or above MaxFloat64/2) the quotient is formed by a
+// division instead, so that z = aμ_j gives ℓ_j = lc_j, not 0·Inf = NaN. An
+// ℓ_j is −Inf when ‖z − aμ_j‖²/(2v_j) overflows; never NaN.
 func (m *Mixture) logits(vw *view, z, l []float64) float64 {
 	mx := math.Inf(-1)
 	a, d := vw.a, m.d
@@ -162,7 +176,13 @@ func (m *Mixture) logits(vw *view, z, l []float64) float64 {
 			t := zi - a*mu[i]
 			s += t * t
 		}
-		v := vw.lc[j] - s*vw.inv2v[j]
+		var q float64
+		if iv := vw.inv2v[j]; iv >= 0x1p-1022 && iv <= math.MaxFloat64 {
+			q = s * iv
+		} else {
+			q = (0.5 * s) / vw.v[j]
+		}
+		v := vw.lc[j] - q
 		l[j] = v
 		if v > mx {
 			mx = v
@@ -222,7 +242,7 @@ func (m *Mixture) LogDensity(z []float64) (float64, error) {
 	l := make([]float64, m.k)
 	lse := resp(l, m.logits(vw, z, l))
 	if math.IsInf(lse, 0) || math.IsNaN(lse) {
-		return 0, overflowf("log-density at z (‖z − μ‖² too large)")
+		return 0, overflowf("log-density at z (‖z − μ_j‖²/(2s²_j) overflows for every component)")
 	}
 	return lse - float64(m.d)/2*math.Log(2*math.Pi), nil
 }
@@ -230,7 +250,11 @@ func (m *Mixture) LogDensity(z []float64) (float64, error) {
 // Responsibilities writes the posterior component probabilities
 // r_j(z) = w_j N(z; μ_j, s²_j I) / p(z) into dst (allocated if its length is
 // not k) and returns it; computed by log-sum-exp, so they sum to 1 within
-// k ulps and never underflow all at once. Every s²_j must be > 0.
+// k ulps and never underflow all at once. Every s²_j must be > 0 (any
+// positive variance, subnormal included). Edge cases: with k = 1 the answer
+// is exactly [1] for every finite z; with k ≥ 2, when ‖z − μ_j‖²/(2s²_j)
+// overflows for every component (the logits cannot be compared in float64;
+// LogDensity fails there too) the error wraps ErrOverflow.
 func (m *Mixture) Responsibilities(dst, z []float64) ([]float64, error) {
 	if err := m.checkPoint("z", z); err != nil {
 		return nil, err
@@ -242,7 +266,15 @@ func (m *Mixture) Responsibilities(dst, z []float64) ([]float64, error) {
 	if len(dst) != m.k {
 		dst = make([]float64, m.k)
 	}
-	resp(dst, m.logits(vw, z, dst))
+	if m.k == 1 {
+		dst[0] = 1 // exact, even where the logit overflows
+		return dst, nil
+	}
+	mx := m.logits(vw, z, dst)
+	if math.IsInf(mx, -1) {
+		return nil, overflowf("responsibilities at z (‖z − μ_j‖²/(2s²_j) overflows for every component)")
+	}
+	resp(dst, mx)
 	return dst, nil
 }
 
@@ -289,6 +321,13 @@ func (m *Mixture) ScoreBatch(dst, z []float64) error {
 			}
 			c := r / m.s2[j]
 			mu := m.mu[j*d : (j+1)*d]
+			if math.IsInf(c, 1) {
+				// s²_j subnormal: divide last, so that z = μ_j gives 0.
+				for i := range out {
+					out[i] += (r * (mu[i] - zp[i])) / m.s2[j]
+				}
+				continue
+			}
 			for i := range out {
 				out[i] += c * (mu[i] - zp[i])
 			}

@@ -62,15 +62,27 @@ func (f TorusField) DivergenceFree() bool {
 	return true
 }
 
+// phase returns θ(x) = 2π⟨K, x⟩ + Phase with x reduced modulo 1 first:
+// K is an integer vector, so θ(x) ≡ 2π⟨K, x − round(x)⟩ + Phase (mod 2π),
+// and x − round(x) ∈ [−½, ½] is exact in floating point (it keeps the bits
+// of x below 1; it is 0 for |x| ≥ 2⁵², where every float is an integer).
+// Without the reduction the phase lost every digit beyond |x| ≈ 1e15 and
+// 2π·K·x overflowed to ±Inf (a NaN field) near MaxFloat64.
 func (m Mode) phase(x []float64) float64 {
 	s := m.Phase
 	for k, kk := range m.K {
-		s += 2 * math.Pi * float64(kk) * x[k]
+		if kk != 0 {
+			s += 2 * math.Pi * float64(kk) * (x[k] - math.Round(x[k]))
+		}
 	}
 	return s
 }
 
-// At writes v(x) into v (len d).
+// At writes v(x) into v (len d). The field is 1-periodic and x is reduced
+// modulo 1 exactly (see Mode), so v is accurate to a few ulps of
+// Σ|Amp|·2π‖K‖ for every finite x, however large; a ±Inf or NaN
+// coordinate x_k on which a mode depends (K_k ≠ 0) gives NaN entries
+// (there is no error return: FlowMap validates its x0).
 func (f TorusField) At(x, v []float64) {
 	for i := range v {
 		v[i] = 0
@@ -89,6 +101,7 @@ func (f TorusField) At(x, v []float64) {
 }
 
 // Jacobian writes Dv(x) (row-major d×d, J[a*d+b] = ∂v_a/∂x_b) into J.
+// Edge cases as At (x reduced modulo 1; non-finite x gives NaN).
 func (f TorusField) Jacobian(x, J []float64) {
 	d := f.D
 	for i := range J {
@@ -111,7 +124,7 @@ func (f TorusField) Jacobian(x, J []float64) {
 }
 
 // Divergence returns ∇·v(x) = tr Dv(x) (0 for a divergence-free field up to
-// rounding).
+// rounding). Edge cases as At.
 func (f TorusField) Divergence(x []float64) float64 {
 	J := make([]float64, f.D*f.D)
 	f.Jacobian(x, J)

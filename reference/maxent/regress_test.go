@@ -1,0 +1,177 @@
+package maxent_test
+
+// Regression tests for the fuzz findings of docs/reliability.md, each named
+// after its defect.
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/otverify/otverify/numerics"
+	"github.com/otverify/otverify/reference/maxent"
+)
+
+// TestNewGridZeroWidthRejected: NewGrid(0, 5e−324, 7) accepted a grid whose
+// cell width (b − a)/M underflows to 0 (every midpoint the same), and later
+// calls failed with misleading errors ("relative residual NaN"). Also
+// rejected: a subnormal width and midpoints that round together.
+func TestNewGridZeroWidthRejected(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		a, b float64
+		m    int
+	}{
+		{"h-underflows-to-0", 0, 5e-324, 7},
+		{"h-subnormal", 0, 1e-310, 4},
+		{"midpoints-collide", 1, 1 + 1e-15, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if g, err := maxent.NewGrid(tc.a, tc.b, tc.m); !errors.Is(err, numerics.ErrInvalid) {
+				t.Fatalf("NewGrid = %+v, %v, want ErrInvalid", g, err)
+			}
+		})
+	}
+	// Tiny but normal cells with distinct midpoints are still a grid.
+	if _, err := maxent.NewGrid(0, 1e-300, 4); err != nil {
+		t.Fatalf("NewGrid(0, 1e-300, 4): %v", err)
+	}
+}
+
+func ones(m int) []float64 {
+	q := make([]float64, m)
+	for k := range q {
+		q[k] = 1
+	}
+	return q
+}
+
+// TestIProjectUnderflowedCells: for a narrow MeanVariance problem on a wide
+// grid the I-projection's far cells are below e^{−745}; IProject returned
+// them as 0 although its doc promised a positive result, and Ascend then
+// rejected its output. The zeros are the float64 values of the projection
+// (documented); Ascend accepts them, holds them at 0 and confirms at
+// convergence that their stationary values underflow.
+func TestIProjectUnderflowedCells(t *testing.T) {
+	g, err := maxent.NewGrid(-6, 10.75, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := maxent.MeanVariance(g, -5.125, 0.125)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pr.IProject(ones(24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range p {
+		if (k >= 21) != (v == 0) || !(v >= 0) {
+			t.Fatalf("p[%d] = %v: want 0 exactly in cells 21..23, positive before (p = %v)", k, v, p)
+		}
+	}
+	if r := pr.Residual(p); r > 1e-13 {
+		t.Fatalf("IProject residual %g", r)
+	}
+	// IProject of the uniform density is the maximiser: Ascend stops at
+	// once, in both metrics, and keeps the zeros.
+	for _, m := range []maxent.Metric{maxent.Fisher, maxent.Euclidean} {
+		res, err := pr.Ascend(p, maxent.Options{Metric: m, MaxIter: 30})
+		if err != nil {
+			t.Fatalf("metric %d: Ascend: %v", m, err)
+		}
+		for k, v := range res.P {
+			if math.Abs(v-p[k]) > 1e-9*p[k] {
+				t.Fatalf("metric %d: P[%d] = %v, want %v (Gap %g)", m, k, v, p[k], res.Gap)
+			}
+		}
+	}
+	// Direction and Step hold the zero cells.
+	d, slope, err := pr.Direction(p, maxent.Euclidean)
+	if err != nil || !numerics.AllFinite(d) || math.IsNaN(slope) || d[21] != 0 || d[23] != 0 {
+		t.Fatalf("Direction = %v, %v, %v", d, slope, err)
+	}
+}
+
+// TestGradientSubnormalLog: Go's math.Log is wrong on subnormals on amd64
+// (golang/go#56600: math.Log(5e−324) = −709.09, not −744.44); the cell
+// p = 1.0e−310 of TestIProjectUnderflowedCells had ∇H off by 4.7h, so the
+// Fisher gap could never reach its floor there.
+func TestGradientSubnormalLog(t *testing.T) {
+	want := -(-1074*math.Ln2 + 1) // p = 2^−1074, h = 1
+	if g := maxent.Gradient([]float64{5e-324}, 1); math.Abs(g[0]-want) > 1e-13*want {
+		t.Fatalf("Gradient(5e−324) = %v, want %v", g[0], want)
+	}
+	H, err := maxent.Entropy([]float64{5e-324}, 1)
+	tiny := math.SmallestNonzeroFloat64
+	if wantH := tiny * (1074 * math.Ln2); err != nil || H != wantH { // 744·2^−1074
+		t.Fatalf("Entropy(5e−324) = %v, %v, want %v", H, err, wantH)
+	}
+}
+
+// TestAscendEntropyDropFromStartResidual: Ascend lowered the entropy by
+// 5.3e−13 on its first step, beyond its rounding allowance 16·M·eps·max(1,
+// |H|) ≈ 3.9e−14. Cause: Entropy[0] was H(p0) for p0 off the constraints by
+// 8.1e−13 (IProject's tolerance; Ascend accepts 1e−9), and the first
+// restoration moved H by λᵀ(C p0 − c). Ascend now restores p0 first; every
+// later drop is within HTol.
+func TestAscendEntropyDropFromStartResidual(t *testing.T) {
+	g, err := maxent.NewGrid(-6, 6.625, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := maxent.MeanVariance(g, -5.125, 0.375)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p0, err := pr.IProject([]float64{4.875, 4, 4.75, 4.875, 2, 4.75, 3, 1, 1, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := pr.Ascend(p0, maxent.Options{Metric: maxent.Euclidean, MaxIter: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := 16 * 11 * 0x1p-52 * math.Max(1, math.Abs(res.Entropy[0]))
+	if !(res.HTol >= old) {
+		t.Fatalf("HTol = %g below the evaluation rounding %g", res.HTol, old)
+	}
+	for i := 1; i < len(res.Entropy); i++ {
+		if drop := res.Entropy[i-1] - res.Entropy[i]; drop > old {
+			t.Fatalf("step %d lowered H by %g > %g (HTol %g): %v", i, drop, old, res.HTol, res.Entropy)
+		}
+	}
+}
+
+// TestAscendRevivesZeroCell: a feasible p0 with a zero cell where the
+// maximiser is not negligible (uniform on 7 of 8 cells). Steps cannot move
+// a zero cell; at convergence on the other cells its stationary value
+// exp(−1 − (Cᵀλ)_k/h) is representable, so Ascend sets it and goes on to
+// the uniform density.
+func TestAscendRevivesZeroCell(t *testing.T) {
+	g, err := maxent.NewGrid(0, 1, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := maxent.Interval(g)
+	p0 := make([]float64, 8)
+	for k := 0; k < 7; k++ {
+		p0[k] = 8.0 / 7
+	}
+	for _, m := range []maxent.Metric{maxent.Fisher, maxent.Euclidean} {
+		res, err := pr.Ascend(p0, maxent.Options{Metric: m, MaxIter: 1000})
+		if err != nil {
+			t.Fatalf("metric %d: %v", m, err)
+		}
+		for k, v := range res.P {
+			if math.Abs(v-1) > 1e-9 {
+				t.Fatalf("metric %d: P[%d] = %v, want 1 (P = %v)", m, k, v, res.P)
+			}
+		}
+		for i := 1; i < len(res.Entropy); i++ {
+			if res.Entropy[i] < res.Entropy[i-1]-res.HTol {
+				t.Fatalf("metric %d: entropy dropped at step %d: %v", m, i, res.Entropy)
+			}
+		}
+	}
+}
