@@ -97,8 +97,10 @@ func callChecked[A, R any](name string, f func(A) (R, error), a A) (R, error) {
 	return r, nil
 }
 
-// denseLimit is the largest n·m sent as a dense JSON matrix (≈ 100 MB of text).
-const denseLimit = 4_000_000
+// denseLimit is the largest n·m sent as a dense JSON matrix: about 50 MB of
+// text at ≈ 20 bytes per number, under otv/1's default 64 MiB line limit
+// (protocol.DefaultMaxMessage).
+const denseLimit = 2_500_000
 
 // gaussianClouds draws two 2-D Gaussian clouds of n points (the setting of
 // the POT iteration-limit defect: two clouds, squared cost).
@@ -109,6 +111,35 @@ func gaussianClouds(rng *rand.Rand, n int) (x, y [][]float64) {
 		y[i] = []float64{3 + 2*rng.NormFloat64(), -1 + 0.5*rng.NormFloat64()}
 	}
 	return x, y
+}
+
+// decimalSimplex draws n weights m_i/(10n) with integers m_i ∈ [5, 15]
+// summing to 10n exactly: short decimals whose float64 sum is 1 to within
+// n·ulp(1/n).
+func decimalSimplex(rng *rand.Rand, n int) []float64 {
+	m := make([]int, n)
+	total := 0
+	for i := range m {
+		m[i] = 5 + rng.IntN(11)
+		total += m[i]
+	}
+	// Move the sum to 10n by ±1 steps on random entries, within [5, 15].
+	for total != 10*n {
+		i := rng.IntN(n)
+		switch {
+		case total > 10*n && m[i] > 5:
+			m[i]--
+			total--
+		case total < 10*n && m[i] < 15:
+			m[i]++
+			total++
+		}
+	}
+	w := make([]float64, n)
+	for i := range w {
+		w[i] = float64(m[i]) / float64(10*n)
+	}
+	return w
 }
 
 func randomSimplex(rng *rand.Rand, n int) []float64 {
@@ -319,12 +350,16 @@ var LargeChecks = []LargeCheck{
 		Certificate: "W_2² equals the cost of the quantile coupling, computed here by an independent sorted merge, within 1e-9·(1 + max|x−y|²)",
 		Check: func(c *LargeCase) error {
 			n := c.N
+			// Short decimals (points on a 1e-6 grid, weights multiples of
+			// 1/(10n)) keep the request of n = 1e6 near 40 MB of JSON,
+			// under otv/1's default 64 MiB line limit; full-precision
+			// numbers would take about 85 MB.
 			x, y := make([]float64, n), make([]float64, n)
 			for i := range x {
-				x[i] = c.Rng.NormFloat64()
-				y[i] = 2 + 0.5*c.Rng.ExpFloat64()
+				x[i] = math.Round(c.Rng.NormFloat64()*1e6) / 1e6
+				y[i] = math.Round((2+0.5*c.Rng.ExpFloat64())*1e6) / 1e6
 			}
-			a, b := randomSimplex(c.Rng, n), randomSimplex(c.Rng, n)
+			a, b := decimalSimplex(c.Rng, n), decimalSimplex(c.Rng, n)
 			r, err := callChecked(OpEMD1D, c.Ops.EMD1D, EMD1DArgs{X: x, Y: y, A: a, B: b, P: 2})
 			if err != nil {
 				return err

@@ -1,7 +1,10 @@
 package theorems
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -162,5 +165,43 @@ func TestLargeFieldChecksCatchFaults(t *testing.T) {
 				t.Errorf("not caught (want a failure mentioning %q)", tc.want)
 			}
 		})
+	}
+}
+
+// TestLargeRequestsFitMessageLimit: the largest 1-D and sliced requests of
+// the tier fit in otv/1's default 64 MiB line (protocol.DefaultMaxMessage),
+// so `verify impl --tier large` against `verify serve` reaches every size.
+func TestLargeRequestsFitMessageLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds requests of 40 MB")
+	}
+	const limit = 64 << 20
+	errSeen := errors.New("measured")
+	for _, lc := range LargeChecks {
+		if lc.Claim != "ot1d.quantile-coupling-optimal" && lc.Claim != "sliced.lower-bound" {
+			continue
+		}
+		n := lc.Sizes[len(lc.Sizes)-1]
+		var size int
+		ops := Ops{
+			EMD1D: func(a EMD1DArgs) (CostResult, error) {
+				b, _ := json.Marshal(a)
+				size = len(b)
+				return CostResult{}, errSeen
+			},
+			SlicedW2: func(a SlicedArgs) (ValueResult, error) {
+				b, _ := json.Marshal(a)
+				size = len(b)
+				return ValueResult{}, errSeen
+			},
+		}
+		c := &LargeCase{Ops: &ops, N: n, Rng: rand.New(rand.NewPCG(1, 2))}
+		if err := lc.Check(c); !errors.Is(err, errSeen) {
+			t.Fatalf("%s: %v", lc.Claim, err)
+		}
+		t.Logf("%s n=%d: request of %d bytes", lc.Claim, n, size)
+		if size > limit-1024 {
+			t.Errorf("%s n=%d: the request takes %d bytes, over otv/1's default limit %d", lc.Claim, n, size, limit)
+		}
 	}
 }

@@ -22,13 +22,20 @@ func cmdImpl(stdout, stderr io.Writer, args []string) (int, error) {
 	var rf runFlags
 	rf.register(fs)
 	command := fs.String("cmd", "", "the implementation's command line, run with sh -c (required)")
-	timeout := fs.Duration("timeout", 10*time.Second, "time allowed for each request; a child that exceeds it is killed and restarted")
+	timeout := fs.Duration("timeout", 10*time.Second, "time allowed for each request; a child that exceeds it is killed and restarted (default 5m with --tier large)")
 	helloTimeout := fs.Duration("hello-timeout", 30*time.Second, "time allowed for start-up and hello")
 	maxMsg := fs.Int("max-message", protocol.DefaultMaxMessage, "largest response line accepted, in bytes")
 	robust := fs.Bool("robustness", false, "also send the bad-input battery of protocol.md and report findings")
 	strict := fs.Bool("strict", false, "with --robustness, robustness findings fail the run (exit 1)")
 	if err := rf.parse(fs, args); err != nil {
 		return 2, err
+	}
+	timeoutSet := false
+	fs.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
+	if rf.tier == "large" && !timeoutSet {
+		// One large request (ot.emd at n = 8000, an assignment at 4000)
+		// takes peer libraries tens of seconds.
+		*timeout = 5 * time.Minute
 	}
 	if *command == "" {
 		return 2, errors.New("--cmd is required, e.g. --cmd \"go run ./cmd/verify serve\"")
