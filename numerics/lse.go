@@ -55,3 +55,15 @@ func Softmax(dst, x []float64) []float64 {
 	}
 	return dst
 }
+
+// Log is the natural logarithm, correct also for subnormal x. Go's
+// math.Log is wrong there on amd64 (golang/go#56600: math.Log(5e−324) =
+// −709.09, not −744.44), which matters wherever a positive weight or mass
+// may be subnormal (protocol.md accepts any weight > 0): a subnormal x is
+// scaled by 2⁵² (exactly) first. Other x as math.Log.
+func Log(x float64) float64 {
+	if x > 0 && x < 0x1p-1022 {
+		return math.Log(x*0x1p52) - 52*math.Ln2
+	}
+	return math.Log(x)
+}

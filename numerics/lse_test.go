@@ -55,3 +55,20 @@ func TestFlatten(t *testing.T) {
 		t.Fatalf("Flatten = %v %d %d %v", d, r, c, err)
 	}
 }
+
+func TestLogSubnormal(t *testing.T) {
+	for _, tc := range []struct{ x, want float64 }{
+		{5e-324, -744.4400719213812},
+		{0x1p-1060, -1060 * math.Ln2},
+		{0x1p-1022, -1022 * math.Ln2},
+		{1, 0},
+		{math.E, 1},
+	} {
+		if got := Log(tc.x); math.Abs(got-tc.want) > 1e-13*math.Abs(tc.want)+1e-15 {
+			t.Errorf("Log(%g) = %.17g, want %.17g", tc.x, got, tc.want)
+		}
+	}
+	if !math.IsInf(Log(0), -1) || !math.IsNaN(Log(-1)) {
+		t.Error("Log(0), Log(−1) differ from math.Log")
+	}
+}

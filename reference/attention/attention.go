@@ -64,7 +64,7 @@ func logWeights(a []float64, m int) ([]float64, error) {
 			return nil, numerics.Invalidf("attention: weight a[%d] = %v, want finite ≥ 0", j, v)
 		}
 		s += v
-		lw[j] = math.Log(v)
+		lw[j] = numerics.Log(v)
 	}
 	if !(s > 0) || math.IsInf(s, 1) {
 		return nil, numerics.Invalidf("attention: weights sum to %v, want positive and finite", s)

@@ -96,7 +96,7 @@ func logWeights(w []float64, m int) ([]float64, error) {
 			return nil, numerics.Invalidf("drift: weight w[%d] = %v, want finite ≥ 0", j, v)
 		}
 		s += v
-		lw[j] = math.Log(v)
+		lw[j] = numerics.Log(v)
 	}
 	if !(s > 0) || math.IsInf(s, 1) {
 		return nil, numerics.Invalidf("drift: weights sum to %v, want positive and finite", s)

@@ -135,7 +135,7 @@ func Entropy(p []float64) (float64, error) {
 		if v == 0 {
 			continue
 		}
-		t := -v * math.Log(v)
+		t := -v * numerics.Log(v)
 		u := s + t
 		if math.Abs(s) >= math.Abs(t) {
 			c += (s - u) + t
@@ -176,7 +176,7 @@ func KL(pi, a, b []float64) (float64, error) {
 			if a[i] == 0 || b[j] == 0 {
 				return math.Inf(1), nil
 			}
-			t := v * (math.Log(v) - math.Log(a[i]) - math.Log(b[j]))
+			t := v * (numerics.Log(v) - numerics.Log(a[i]) - numerics.Log(b[j]))
 			u := s + t
 			if math.Abs(s) >= math.Abs(t) {
 				c += (s - u) + t

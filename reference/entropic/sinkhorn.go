@@ -332,11 +332,11 @@ func newSolver(a, b, C []float64, n, m, workers int) *solver {
 	sa, sb := sum(a), sum(b)
 	for i, v := range a {
 		s.a[i] = v / sa
-		s.loga[i] = math.Log(s.a[i])
+		s.loga[i] = numerics.Log(s.a[i])
 	}
 	for j, v := range b {
 		s.b[j] = v / sb
-		s.logb[j] = math.Log(s.b[j])
+		s.logb[j] = numerics.Log(s.b[j])
 	}
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -1,6 +1,10 @@
 package gaussian
 
-import "math"
+import (
+	"math"
+
+	"github.com/otverify/otverify/numerics"
+)
 
 // NormalCDF returns Φ(z) = ½ erfc(−z/√2), the standard normal CDF, with
 // relative accuracy of a few ulps in both tails (math.Erfc is accurate
@@ -36,7 +40,7 @@ func NormalQuantile(u float64) float64 {
 	if q > 0 {
 		r = 1 - u
 	}
-	r = math.Sqrt(-math.Log(r))
+	r = math.Sqrt(-numerics.Log(r))
 	var x float64
 	if r <= 5 {
 		r -= 1.6

@@ -66,7 +66,7 @@ func Entropy(p []float64, h float64) (float64, error) {
 			return 0, numerics.Invalidf("maxent: p[%d] = %v, want finite ≥ 0", k, v)
 		}
 		if v > 0 {
-			s -= v * logPos(v)
+			s -= v * numerics.Log(v)
 		}
 	}
 	return s * h, nil
@@ -78,21 +78,9 @@ func Entropy(p []float64, h float64) (float64, error) {
 func Gradient(p []float64, h float64) []float64 {
 	g := make([]float64, len(p))
 	for k, v := range p {
-		g[k] = -h * (logPos(v) + 1)
+		g[k] = -h * (numerics.Log(v) + 1)
 	}
 	return g
-}
-
-// logPos returns log x for x ≥ 0 (−Inf at 0), correct also for subnormal x:
-// Go's math.Log on amd64 ignores the leading zeros of a subnormal
-// significand (golang/go#56600: math.Log(5e−324) = −709.09, not −744.44),
-// which would put ∇H_k off by up to 35h in cells that underflow. A
-// subnormal is scaled by 2⁵² (exactly) first.
-func logPos(x float64) float64 {
-	if x > 0 && x < 0x1p-1022 {
-		return math.Log(x*0x1p52) - 52*math.Ln2
-	}
-	return math.Log(x)
 }
 
 // Problem is a maximum-entropy problem on a grid: maximise H(p) subject to
@@ -417,7 +405,7 @@ func (pr *Problem) gap(p []float64, dir *projected, m Metric) (gap, floor float6
 		if !(v > 0) {
 			continue
 		}
-		lv := logPos(v)
+		lv := numerics.Log(v)
 		gk := dir.delta[k] / v
 		if dir.delta[k] == 0 {
 			gk = (-h*(lv+1) - dir.ctl[k]) / h

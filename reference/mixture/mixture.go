@@ -18,17 +18,6 @@ const WeightTol = 1e-9
 // wrap numerics.ErrInvalid: the otv/1 server answers "failed" for it.
 var ErrOverflow = errors.New("mixture: result overflows float64")
 
-// logPos returns log x for x > 0, correct also for subnormal x: Go's
-// math.Log on amd64 ignores the leading zeros of a subnormal significand
-// (golang/go#56600: math.Log(5e-324) = −709.09, not −744.44), so a subnormal
-// is scaled by 2⁵² (exactly) first.
-func logPos(x float64) float64 {
-	if x > 0 && x < 0x1p-1022 {
-		return math.Log(x*0x1p52) - 52*math.Ln2
-	}
-	return math.Log(x)
-}
-
 func overflowf(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrOverflow, fmt.Sprintf(format, args...))
 }
@@ -82,7 +71,7 @@ func New(w []float64, mu [][]float64, s2 []float64) (*Mixture, error) {
 	}
 	m := &Mixture{k: k, d: d, w: append([]float64(nil), w...), logw: make([]float64, k), mu: flat, s2: append([]float64(nil), s2...)}
 	for j, v := range w {
-		m.logw[j] = logPos(v)
+		m.logw[j] = numerics.Log(v)
 	}
 	return m, nil
 }
@@ -154,7 +143,7 @@ func (m *Mixture) view(a, nu float64) (*view, error) {
 		}
 		vw.v[j] = v
 		vw.inv2v[j] = 1 / (2 * v)
-		vw.lc[j] = m.logw[j] - hd*logPos(v)
+		vw.lc[j] = m.logw[j] - hd*numerics.Log(v)
 	}
 	return vw, nil
 }
