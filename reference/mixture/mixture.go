@@ -18,6 +18,17 @@ const WeightTol = 1e-9
 // wrap numerics.ErrInvalid: the otv/1 server answers "failed" for it.
 var ErrOverflow = errors.New("mixture: result overflows float64")
 
+// mulDiv is a·b/c for finite a, b and c ≠ 0, computed on the mantissas
+// (in [½, 1)) with the exponents added separately, so that an
+// intermediate a·b or a/c that would underflow or overflow does not change
+// the result; the result is rounded once more by math.Ldexp.
+func mulDiv(a, b, c float64) float64 {
+	fa, ea := math.Frexp(a)
+	fb, eb := math.Frexp(b)
+	fc, ec := math.Frexp(c)
+	return math.Ldexp(fa*fb/fc, ea+eb-ec)
+}
+
 func overflowf(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrOverflow, fmt.Sprintf(format, args...))
 }
@@ -311,9 +322,12 @@ func (m *Mixture) ScoreBatch(dst, z []float64) error {
 			c := r / m.s2[j]
 			mu := m.mu[j*d : (j+1)*d]
 			if math.IsInf(c, 1) {
-				// s²_j subnormal: divide last, so that z = μ_j gives 0.
+				// s²_j subnormal, r/s²_j overflows: form r·(μ_j − z)/s²_j
+				// from mantissas and exponents, so that neither the
+				// quotient nor the product r·(μ_j − z) (which may be
+				// subnormal: r = ½, μ_j − z = 5e−324) loses the result.
 				for i := range out {
-					out[i] += (r * (mu[i] - zp[i])) / m.s2[j]
+					out[i] += mulDiv(r, mu[i]-zp[i], m.s2[j])
 				}
 				continue
 			}

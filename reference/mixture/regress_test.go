@@ -90,3 +90,18 @@ func TestLogDensitySubnormalWeight(t *testing.T) {
 		t.Fatalf("LogDensity = %v, %v, want %v", l, err, want)
 	}
 }
+
+// TestScoreSubnormalVarianceProductUnderflow (CI fuzz run, 2026-11-23):
+// atoms at 0 and 5e−324, both variances 5e−324, z = 5e−324: the score is
+// ½·(0 − z)/s² + ½·0 = −½, but the subnormal-variance branch formed
+// r·(μ − z) = ½·(−5e−324) first, which rounds to 0, and answered 0.
+func TestScoreSubnormalVarianceProductUnderflow(t *testing.T) {
+	m, err := mixture.New([]float64{0.5, 0.5}, [][]float64{{0}, {5e-324}}, []float64{5e-324, 5e-324})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := m.Score(nil, []float64{5e-324})
+	if err != nil || sc[0] != -0.5 {
+		t.Fatalf("Score = %v, %v; want [-0.5]", sc, err)
+	}
+}
