@@ -33,8 +33,12 @@ fi
 out=${PEERS_LARGE_OUT:-reports/peers-large/$(date -u +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 "$GO" build -o "$out/verify" ./cmd/verify
-for a in pot torch; do
+for a in pot pot-stabilized torch; do
+	sel=""
 	case $a in
+	# POT's stabilised Sinkhorn (what method='sinkhorn_stabilized' users,
+	# and POT's own epsilon scaling, run): only the entropic check.
+	pot-stabilized) cmd="env OTV_POT_SINKHORN_METHOD=sinkhorn_stabilized $PY adapters/pot/otv_pot.py"; sel="--claim entropic.marginals" ;;
 	# POT's default Sinkhorn method (kernel-domain Sinkhorn–Knopp): the
 	# adapter's own default, epsilon scaling, is chosen for the catalog's
 	# small ε and takes more than 10 minutes per solve at n = 1000.
@@ -46,7 +50,8 @@ for a in pot torch; do
 	# ot.emd at n = 8000 takes POT about 30 s and SciPy's assignment at
 	# n = 4000 about 90 s; a request that takes longer than 3 minutes is
 	# reported as an error (a hang, for the user) and the adapter restarted.
-	"$out/verify" impl --tier large --cmd "$cmd" --seed 1 --budget "$budget" \
+	# shellcheck disable=SC2086
+	"$out/verify" impl --tier large --cmd "$cmd" $sel --seed 1 --budget "$budget" \
 		--timeout "${PEERS_LARGE_TIMEOUT:-3m}" --hello-timeout 180s -v --format json --out "$out/$a.json" || rc=$?
 	if [ "$rc" -gt 1 ]; then
 		echo "peers-large: verify impl exited $rc for $a" >&2
@@ -57,4 +62,4 @@ for a in pot torch; do
 done
 rm -f "$out/verify"
 echo "== peers-large: results against adapters/known-findings-large.txt (JSON reports in $out)" >&2
-"$PY" adapters/known.py adapters/known-findings-large.txt "pot=$out/pot.json" "torch=$out/torch.json"
+"$PY" adapters/known.py adapters/known-findings-large.txt "pot=$out/pot.json" "pot-stabilized=$out/pot-stabilized.json" "torch=$out/torch.json"
