@@ -132,7 +132,7 @@ func init() {
 					ok[i] = make([]bool, m)
 					for j := range M[i] {
 						if r.Plan[i][j] >= 1e-200 {
-							M[i][j] = math.Log(r.Plan[i][j]) - math.Log(p.a[i]*p.b[j]) + p.C[i][j]/p.eps
+							M[i][j] = numerics.Log(r.Plan[i][j]) - numerics.Log(p.a[i]*p.b[j]) + p.C[i][j]/p.eps
 							ok[i][j] = true
 						}
 					}
