@@ -2,7 +2,9 @@
 // packages: a symmetric eigendecomposition (gonum's mat.EigenSym, LAPACK
 // dsyev, with a check of its backward error and a cyclic Jacobi method as
 // the fallback when the check fails) and likewise a verified SVD (gonum's
-// mat.SVD with a one-sided Jacobi fallback).
+// mat.SVD with a one-sided Jacobi fallback), full (SVD) or with the right
+// factor only (SVDRight: singular values and V, verified through the Gram
+// matrix of M V; several times faster with gonum).
 //
 // Why: gonum v0.17.0's EigenSym silently returns wrong eigenpairs (and the
 // values-only path panics with "lapack: insufficient length of a") for some
