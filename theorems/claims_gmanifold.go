@@ -24,7 +24,12 @@ import (
 // definition with the Cholesky factor C = L Lᵀ: log det C = 2 Σ log L_ii,
 // tr C^{-1} = ‖L^{-1}‖_F², tr C^{1/2} = ‖L‖_* (the singular values of L are
 // the square roots of the eigenvalues of C). NaN if C is not positive
-// definite. It also returns the size of the terms (for tolerances).
+// definite. It also returns the size of the terms (for tolerances): for
+// the terms computed through the Cholesky factor, log det C and tr C^{-1},
+// the rounding is relative to the condition number, not to the term
+// (Cholesky is backward stable: L Lᵀ = C + δC, |δC| ≲ eps·|C|, so log det
+// moves by tr(C^{-1}δC) ≲ d·eps·κ(C) and tr C^{-1} by ≲ eps·κ(C)·tr C^{-1});
+// they enter the size scaled by κ̂ = ‖C‖_F·‖L^{-1}‖_F² ≥ κ₂(C).
 func gsEnergy(e string, m []float64, C *mat.SymDense) (float64, float64) {
 	d := C.SymmetricDim()
 	L := gsCholFactor(C)
@@ -37,20 +42,25 @@ func gsEnergy(e string, m []float64, C *mat.SymDense) (float64, float64) {
 	}
 	tr := mat.Trace(C)
 	fd := float64(d)
+	kappa := func() (float64, float64) { // κ̂ and ‖L^{-1}‖_F
+		var Li mat.TriDense
+		if err := Li.InverseTri(L); err != nil {
+			return math.NaN(), math.NaN()
+		}
+		n := mat.Norm(&Li, 2) // Frobenius
+		return mat.Norm(C, 2) * n * n, n
+	}
 	switch e {
 	case "kl":
 		ld := 0.0
 		for i := 0; i < d; i++ {
 			ld += 2 * math.Log(L.At(i, i))
 		}
-		return 0.5 * (tr + mm - fd - ld), 0.5 * (tr + mm + fd + math.Abs(ld))
+		k, _ := kappa()
+		return 0.5 * (tr + mm - fd - ld), 0.5 * (tr + mm + fd + math.Abs(ld) + fd*k)
 	case "fisher":
-		var Li mat.TriDense
-		if err := Li.InverseTri(L); err != nil {
-			return math.NaN(), math.NaN()
-		}
-		n := mat.Norm(&Li, 2)
-		return 0.5 * (tr + n*n - 2*fd + mm), 0.5 * (tr + n*n + 2*fd + mm)
+		k, n := kappa()
+		return 0.5 * (tr + n*n - 2*fd + mm), 0.5 * (tr + n*n*(1+k) + 2*fd + mm)
 	case "w2":
 		s := gsNuclear(L)
 		return mm + tr + fd - 2*s, mm + tr + fd + 2*s
@@ -401,7 +411,7 @@ func init() {
 			Source: "[C] § Flows over the Gaussian Manifold: Constrained evolution on the Gaussian manifold (proposition and proof)",
 			Statement: "v_F(x) = ∇_m F + 2∇_Σ F (x − m) satisfies dF(m,Σ)[b, AΣ + ΣA] = E⟨v_F(X), b + A(X − m)⟩, X ~ N(m, Σ), for every b and " +
 				"symmetric A (the differential by finite differences of F; the expectation by a symmetric sigma-point rule, exact for quadratics)",
-			Tolerance: "the Richardson finite-difference bound 30·eps·(size of F's terms)/(7.4e-4·c) for a direction scaled by c (c·‖(b, AΣ+ΣA)‖ ≤ " +
+			Tolerance: "the Richardson finite-difference bound 30·eps·(size of F's terms, with log det Σ and tr Σ^{-1} weighted by κ(Σ): Cholesky rounds them relative to the condition number)/(7.4e-4·c) for a direction scaled by c (c·‖(b, AΣ+ΣA)‖ ≤ " +
 				"0.1·min(1, λ_min)), plus 1e-12·(size of the expectation's terms)",
 			Check: func(t *rapid.T, e *Env) {
 				d := rapid.IntRange(1, 4).Draw(t, "d")
