@@ -486,7 +486,7 @@ func init() {
 			Source: "[C] § Connection with diffusion models (the scaled Gaussian-endpoint field)",
 			Statement: "for the linear bridge Z_t = (1−t)X + tY, Y ~ N(0, σ²I), X a Dirac mixture: flow.velocity = −(z + tσ² s_t(z))/(1−t) with " +
 				"s_t = gmm.score of Σ_j w_j N((1−t)c_j, (tσ)² I); and gmm.score equals the complex-step gradient of the log-density",
-			Tolerance: "1e-7 (protocol.md) times the size of the terms: (|z| + tσ²|s|)/(1−t) for the velocity, max_j (|z| + |μ_j|)/s2_j for the score; " +
+			Tolerance: "1e-7 (protocol.md) times the size of the terms: (|z| + (|z| + max_j|μ_j|)/t)/(1−t) for the velocity (tσ²s = Σ r_j(μ_j − z)/t), max_j (|z| + |μ_j|)/s2_j for the score; " +
 				"plus the conditioning of the posterior weights to the rounding of their logits (see interp.general-schedule-velocity)",
 			Ops: []string{OpFlowVelocity, OpGMMScore},
 			Check: func(t *rapid.T, e *Env) {
@@ -498,12 +498,15 @@ func init() {
 				sa := ipScoreArgsOf(m, k, z)
 				s := e.GMMScore(t, sa)
 				ipCheckScore(t, e, sa, s.Score)
+				cm := math.Abs(k.a) * ipMaxAbs(m.c)
 				for p := range z {
 					want := make([]float64, len(z[p]))
 					sc := 0.0
 					for i := range want {
 						want[i] = -(z[p][i] + tt*m.sigma*m.sigma*s.Score[p][i]) / (1 - tt)
-						sc = math.Max(sc, (math.Abs(z[p][i])+tt*m.sigma*m.sigma*math.Abs(s.Score[p][i]))/(1-tt))
+						// tσ²·score = Σ r_j (μ_j − z)/t: its terms are
+						// (|z| + max|μ_j|)/t, whatever the cancellation.
+						sc = math.Max(sc, (math.Abs(z[p][i])+(math.Abs(z[p][i])+cm)/tt)/(1-tt))
 					}
 					e.ExpectVecClose(t, fmt.Sprintf("flow.velocity(linear) vs −(z + tσ²·gmm.score)/(1−t) at z[%d]", p), v.V[p], want,
 						ipRtol*sc+2*ipVelSens(m, k, z[p])+ipTiny)
@@ -516,7 +519,7 @@ func init() {
 			Source: "[C] § Variations on the interpolant (variance-preserving OU noising)",
 			Statement: "for a_τ = e^{−τ}, b_τ = sqrt(1 − e^{−2τ}): flow.velocity(vp) = −z − σ² s_τ(z) with s_τ = gmm.score of " +
 				"Σ_j w_j N(e^{−τ}c_j, b_τ²σ² I), for τ from 1e-6 to 30; and gmm.score equals the complex-step gradient of the log-density",
-			Tolerance: "1e-7 (protocol.md) times the size of the terms |z| + σ²|s| (velocity) and max_j (|z| + |μ_j|)/s2_j (score), " +
+			Tolerance: "1e-7 (protocol.md) times the size of the terms |z| + (|z| + max_j|μ_j|)/b_τ² (velocity: σ²s = Σ r_j(μ_j − z)/b_τ²) and max_j (|z| + |μ_j|)/s2_j (score), " +
 				"plus the conditioning of the posterior weights to the rounding of their logits (see interp.general-schedule-velocity)",
 			Ops: []string{OpFlowVelocity, OpGMMScore},
 			Check: func(t *rapid.T, e *Env) {
@@ -528,12 +531,15 @@ func init() {
 				sa := ipScoreArgsOf(m, k, z)
 				s := e.GMMScore(t, sa)
 				ipCheckScore(t, e, sa, s.Score)
+				cm := math.Abs(k.a) * ipMaxAbs(m.c)
 				for p := range z {
 					want := make([]float64, len(z[p]))
 					sc := 0.0
 					for i := range want {
 						want[i] = -z[p][i] - m.sigma*m.sigma*s.Score[p][i]
-						sc = math.Max(sc, math.Abs(z[p][i])+m.sigma*m.sigma*math.Abs(s.Score[p][i]))
+						// σ²·score = Σ r_j (μ_j − z)/b²: its terms are
+						// (|z| + max|μ_j|)/b², whatever the cancellation.
+						sc = math.Max(sc, math.Abs(z[p][i])+(math.Abs(z[p][i])+cm)/(k.b*k.b))
 					}
 					e.ExpectVecClose(t, fmt.Sprintf("flow.velocity(vp) vs −z − σ²·gmm.score at z[%d]", p), v.V[p], want,
 						ipRtol*sc+2*ipVelSens(m, k, z[p])+ipTiny)

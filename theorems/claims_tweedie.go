@@ -151,7 +151,7 @@ func init() {
 			Source: "[C] § Connection with diffusion models (proof of the Gaussian-endpoint formula)",
 			Statement: "for the linear bridge Z_t = (1−t)X + tY, Y ~ N(0, σ²I), W = (1−t)X: flow.velocity = (1/t)(z − E[W | Z_t]) − (1/(1−t)) E[W | Z_t] " +
 				"with E[W | Z_t = z] = gmm.denoise(w, (1−t)c, tσ, z), t from 1e-6 to 1 − 1e-6, points near, at ties and far",
-			Tolerance: "1e-7 (protocol.md) times the size of the terms max(|v|, (|z| + |E W|)/t, |E W|/(1−t)), plus the conditioning of the " +
+			Tolerance: "1e-7 (protocol.md) times the size of the terms max(|v|, (|z| + max|μ_W|)/t, max|μ_W|/(1−t)) (E W is a convex combination of the atoms μ_W = (1−t)c, whose size bounds its rounding), plus the conditioning of the " +
 				"posterior weights to the rounding of their logits (see tweedie.denoiser-score) times 1/t + 1/(1−t)",
 			Ops: []string{OpFlowVelocity, OpGMMDenoise},
 			Check: func(t *rapid.T, e *Env) {
@@ -163,12 +163,13 @@ func init() {
 				for p := range z {
 					want := make([]float64, len(z[p]))
 					scale := ipVecMaxAbs(v.V[p])
+					aw := ipScaled(m.c, 1-tt)
+					wm := ipMaxAbs(aw) // E W is a convex combination of the atoms: the size of its terms
 					for i := range want {
 						w := D.Mean[p][i]
 						want[i] = (z[p][i]-w)/tt - w/(1-tt)
-						scale = math.Max(scale, math.Max((math.Abs(z[p][i])+math.Abs(w))/tt, math.Abs(w)/(1-tt)))
+						scale = math.Max(scale, math.Max((math.Abs(z[p][i])+wm)/tt, wm/(1-tt)))
 					}
-					aw := ipScaled(m.c, 1-tt)
 					cond := 2*(1/tt+1/(1-tt))*ipPostSens(m.w, aw, ipConst(len(m.w), tt*tt*m.sigma*m.sigma), z[p], aw) + ipTiny
 					e.ExpectVecClose(t, fmt.Sprintf("flow.velocity(linear) vs (z − E W)/t − E W/(1−t) at z[%d]", p), v.V[p], want, ipRtol*scale+cond)
 				}

@@ -263,10 +263,14 @@ func ipVelocityPosteriorGT(w []float64, c [][]float64, sigma float64, k ipCoef, 
 	nu := k.b * k.b * sigma * sigma
 	ex := ipPostMeanGT(w, c, ipDiracTau2(len(w)), k.a, nu, z)
 	out := ipVelTerms{v: make([]float64, len(z))}
+	// E[X|Z] is a convex combination of the atoms: the size of its terms is
+	// max|c|, not |E[X|Z]| (which cancels to ~0 between atoms of opposite
+	// sign, e.g. weights ⅗, ⅖ at 2 and −3).
+	cm := ipMaxAbs(c)
 	for i := range z {
 		res := z[i] - k.a*ex[i]
 		out.v[i] = k.da*ex[i] + k.db/k.b*res
-		out.scale = math.Max(out.scale, math.Max(math.Abs(k.da*ex[i]), math.Abs(k.db/k.b)*(math.Abs(z[i])+math.Abs(k.a*ex[i]))))
+		out.scale = math.Max(out.scale, math.Max(math.Abs(k.da)*cm, math.Abs(k.db/k.b)*(math.Abs(z[i])+math.Abs(k.a)*cm)))
 	}
 	return out
 }
