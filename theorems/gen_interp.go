@@ -104,7 +104,7 @@ func ipLogDensC(w []float64, m [][]float64, v []float64, z []complex128) complex
 			u := zi - complex(m[j][i], 0)
 			s += u * u
 		}
-		l[j] = complex(math.Log(w[j])-d/2*math.Log(2*math.Pi*v[j]), 0) - s/complex(2*v[j], 0)
+		l[j] = complex(numerics.Log(w[j])-d/2*numerics.Log(2*math.Pi*v[j]), 0) - s/complex(2*v[j], 0)
 		if real(l[j]) > mx {
 			mx = real(l[j])
 		}
@@ -118,15 +118,60 @@ func ipLogDensC(w []float64, m [][]float64, v []float64, z []complex128) complex
 
 // ipScoreGT is ∇ log Σ_j w_j N(z; m_j, v_j I) by complex-step
 // differentiation of ipLogDensC, one coordinate at a time.
+//
+// The problem is first rescaled by a power of two c (exact): s(z) =
+// s_c(z/c)/c for the mixture with means m/c and variances v/c², c the
+// largest of |z|, |m| and √v, so that the step's imaginary parts
+// (z − m)·h/v stay normal numbers: with z ≈ 1e−287 and the fixed step
+// 1e−30 they were subnormal and the ground truth lost 7 digits. The step
+// is h = 1e−12·min v/c² in scaled units: the complex step has no
+// cancellation, and its truncation is of relative order (h/v)² ≤ 1e−24.
 func ipScoreGT(w []float64, m [][]float64, v []float64, z []float64) []float64 {
+	S, vmin := 0.0, math.Inf(1)
+	for _, zi := range z {
+		S = math.Max(S, math.Abs(zi))
+	}
+	for j := range m {
+		for _, mi := range m[j] {
+			S = math.Max(S, math.Abs(mi))
+		}
+		S = math.Max(S, math.Sqrt(v[j]))
+		vmin = math.Min(vmin, v[j])
+	}
+	c := 1.0
+	if S > 0 && !math.IsInf(S, 0) && !math.IsNaN(S) {
+		c = math.Ldexp(1, math.Ilogb(S))
+	}
+	zs, ms, vs := make([]float64, len(z)), make([][]float64, len(m)), make([]float64, len(v))
+	ok := true
+	for i := range z {
+		zs[i] = z[i] / c
+	}
+	for j := range m {
+		ms[j] = make([]float64, len(m[j]))
+		for i := range m[j] {
+			ms[j][i] = m[j][i] / c
+		}
+		vs[j] = v[j] / c / c
+		ok = ok && vs[j] >= 0x1p-1022 && !math.IsInf(vs[j], 0)
+	}
+	h := ipH
+	if ok {
+		// In scaled units |z − m| ≤ 2, so the phases (z − m)·h/v of the
+		// complex exponents stay below 1e−12 (the complex step needs
+		// them small), and they are normal numbers down to |z − m| ≈ 1e−280.
+		h = 1e-12 * vmin / c / c
+	} else {
+		zs, ms, vs, c = z, m, v, 1
+	}
 	zc := make([]complex128, len(z))
 	out := make([]float64, len(z))
 	for i := range z {
 		for k := range z {
-			zc[k] = complex(z[k], 0)
+			zc[k] = complex(zs[k], 0)
 		}
-		zc[i] += complex(0, ipH)
-		out[i] = imag(ipLogDensC(w, m, v, zc)) / ipH
+		zc[i] += complex(0, h)
+		out[i] = imag(ipLogDensC(w, ms, vs, zc)) / h / c
 	}
 	return out
 }
