@@ -849,5 +849,10 @@ func gsBuresCondTol(S0, S1 *mat.SymDense) float64 {
 		return math.Sqrt(h / l)
 	}
 	lip := fd * eps * (ratio(hi1, lo0) + ratio(hi0, lo1))
+	if math.IsNaN(lip) {
+		// eps underflowed to 0 (covariances near 1e−308) against an
+		// infinite ratio (a singular covariance): no Lipschitz bound.
+		lip = math.Inf(1)
+	}
 	return math.Min(holder, lip) + 2*fd*eps
 }

@@ -182,3 +182,15 @@ func TestDecodeArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestNaNToleranceIsClaimDefect: a check that computes a NaN tolerance is
+// reported as a defect of the claim, not as "|error| 0 > tolerance NaN".
+func TestNaNToleranceIsClaimDefect(t *testing.T) {
+	c := &Claim{ID: "test.nan-tol", Title: "t", Source: "s", Statement: "s", Tolerance: "t",
+		Check: func(rt *rapid.T, e *Env) { e.ExpectClose(rt, "x", 1, 1, math.NaN()) }}
+	ops := ReferenceOps()
+	res := Run([]*Claim{c}, &ops, Options{Checks: 5, Seed: 1})
+	if res[0].Status != Fail || !strings.Contains(res[0].Message, "defect of the claim") {
+		t.Fatalf("status %s, message %q", res[0].Status, res[0].Message)
+	}
+}

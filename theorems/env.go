@@ -108,6 +108,7 @@ func (e *Env) observe(err, tol float64) {
 
 // ExpectClose asserts |got − want| ≤ tol.
 func (e *Env) ExpectClose(t *rapid.T, what string, got, want, tol float64) {
+	e.checkTol(t, what, tol)
 	d := math.Abs(got - want)
 	if !(d <= tol) {
 		e.fail(t, Mismatch{What: what, Got: got, Want: want, Error: d, Tolerance: tol},
@@ -118,6 +119,7 @@ func (e *Env) ExpectClose(t *rapid.T, what string, got, want, tol float64) {
 
 // ExpectVecClose asserts max_i |got_i − want_i| ≤ tol (and equal lengths).
 func (e *Env) ExpectVecClose(t *rapid.T, what string, got, want []float64, tol float64) {
+	e.checkTol(t, what, tol)
 	if len(got) != len(want) {
 		e.fail(t, Mismatch{What: what, Got: got, Want: want}, "%s: got %d entries, want %d", what, len(got), len(want))
 	}
@@ -137,6 +139,7 @@ func (e *Env) ExpectVecClose(t *rapid.T, what string, got, want []float64, tol f
 
 // ExpectMatClose asserts max_ij |got_ij − want_ij| ≤ tol (and equal shapes).
 func (e *Env) ExpectMatClose(t *rapid.T, what string, got, want [][]float64, tol float64) {
+	e.checkTol(t, what, tol)
 	if len(got) != len(want) {
 		e.fail(t, Mismatch{What: what, Got: got, Want: want}, "%s: got %d rows, want %d", what, len(got), len(want))
 	}
@@ -162,6 +165,7 @@ func (e *Env) ExpectMatClose(t *rapid.T, what string, got, want [][]float64, tol
 // ExpectLeq asserts lhs ≤ rhs + tol (an inequality of the source, with its
 // rounding allowance).
 func (e *Env) ExpectLeq(t *rapid.T, what string, lhs, rhs, tol float64) {
+	e.checkTol(t, what, tol)
 	excess := lhs - rhs
 	if !(excess <= tol) {
 		e.fail(t, Mismatch{What: what + " (lhs ≤ rhs)", Got: lhs, Want: rhs, Error: excess, Tolerance: tol},
@@ -182,6 +186,15 @@ func (e *Env) Expect(t *rapid.T, ok bool, what string, format string, args ...an
 
 // Fatalf fails the case with a message (for failures that are not a
 // comparison, such as an unexpected error from a reference helper).
+// checkTol stops the case if a claim computed a NaN or negative tolerance:
+// a defect of the check, which must not be reported as a failure of the
+// implementation under a meaningless "tolerance NaN".
+func (e *Env) checkTol(t *rapid.T, what string, tol float64) {
+	if math.IsNaN(tol) || tol < 0 {
+		e.Fatalf(t, "%s: the check computed the tolerance %v (a defect of the claim, not of the implementation under test)", what, tol)
+	}
+}
+
 func (e *Env) Fatalf(t *rapid.T, format string, args ...any) {
 	e.fail(t, Mismatch{What: "error"}, format, args...)
 }
