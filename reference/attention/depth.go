@@ -14,7 +14,9 @@ import (
 // layer, and returns the final tokens (x is not modified). This is the
 // explicit Euler scheme for ẋ_i = Γ_θ[α_t](x_i) on [0, 1], first-order
 // accurate in 1/T.
-// Preconditions: as Gamma, and T ≥ 1 (else ErrInvalid).
+// Preconditions: as Gamma, and T ≥ 1 (else ErrInvalid). A token that
+// overflows float64 on the way (x + Γ/T near MaxFloat64) gives an error
+// wrapping ErrOverflow, never ±Inf.
 func Residual(Q, K, V, x [][]float64, T int) ([][]float64, error) {
 	if T < 1 {
 		return nil, numerics.Invalidf("attention: T = %d layers, want ≥ 1", T)
@@ -31,6 +33,9 @@ func Residual(Q, K, V, x [][]float64, T int) ([][]float64, error) {
 			next[i] = make([]float64, len(cur[i]))
 			for a := range cur[i] {
 				next[i][a] = cur[i][a] + h*g[i][a]
+				if math.IsInf(next[i][a], 0) || math.IsNaN(next[i][a]) {
+					return nil, fmt.Errorf("%w: token %d, coordinate %d after layer %d of %d", ErrOverflow, i, a, l+1, T)
+				}
 			}
 		}
 		cur = next

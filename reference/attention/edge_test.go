@@ -50,3 +50,16 @@ func TestGammaEdgeCases(t *testing.T) {
 		})
 	}
 }
+
+// TestResidualOverflowIsAnError (10-minute soak of FuzzAttention,
+// 2026-11-23): tokens near MaxFloat64 overflow in x + Γ/T; Residual returned
+// +Inf without an error.
+func TestResidualOverflowIsAnError(t *testing.T) {
+	big := 1.7e308
+	x := [][]float64{{big}, {big}}
+	I := [][]float64{{1}}
+	_, err := attention.Residual([][]float64{{0}}, [][]float64{{0}}, I, x, 1)
+	if !errors.Is(err, attention.ErrOverflow) {
+		t.Fatalf("Residual near MaxFloat64: error %v, want ErrOverflow", err)
+	}
+}
