@@ -218,17 +218,11 @@ func opField(name string) string {
 // decoded once, typed; a generic decode (interface{} trees, json.Number)
 // took about 100 bytes per input byte.
 func DecodeArgs(raw []byte, required []string, dst any) error {
-	if !json.Valid(raw) {
-		var v struct{}
-		err := json.Unmarshal(raw, &v)
-		if err == nil {
-			err = fmt.Errorf("not a single JSON value")
-		}
-		return numerics.Invalidf("args: %v", err)
-	}
 	if first := firstByte(raw); first != '{' {
 		return numerics.Invalidf("args must be a JSON object")
 	}
+	// Splitting the top level also validates the whole text (syntax,
+	// trailing data), so no separate json.Valid pass is needed.
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return numerics.Invalidf("args: %v", err)
