@@ -384,7 +384,8 @@ type Result struct {
 	// relative distance of p to the maximiser.
 	Gap float64
 	// HTol is the resolution of H on the constraint set (see Ascend), the
-	// largest over the iterates: Entropy[i] ≥ Entropy[i−1] − HTol for every i.
+	// largest over the iterates: Entropy[i−1] − Entropy[i] ≤ HTol for every
+	// i, the difference computed in float64.
 	HTol float64
 }
 
@@ -536,7 +537,7 @@ func (pr *Problem) Ascend(p0 []float64, o Options) (*Result, error) {
 			}
 			pr.restore(q, Fisher)
 			Hq, _ := Entropy(q, h)
-			if r := pr.Residual(q); !(r <= 1e-9) || Hq < H-roundH {
+			if r := pr.Residual(q); !(r <= 1e-9) || !(H-Hq <= roundH) {
 				res.P = p
 				return res, fmt.Errorf("%w: maxent: reviving the zero cells of p, whose stationary values are not negligible, failed (constraint residual %.3g, ΔH = %.3g); start from a positive p0", numerics.ErrNotConverged, r, Hq-H)
 			}
@@ -575,8 +576,13 @@ func (pr *Problem) Ascend(p0 []float64, o Options) (*Result, error) {
 			Hq, err := Entropy(q, h)
 			// Once the predicted gain η·slope is below the resolution of
 			// H, entropy values cannot confirm progress: accept a step that
-			// does not lose more than that resolution.
-			inNoise := slope <= roundH && Hq >= H-roundH
+			// does not lose more than that resolution. The loss is
+			// compared as the computed difference H − Hq (exact when the
+			// two are within a factor 2, Sterbenz), the quantity callers
+			// check: the form Hq ≥ H − roundH rounds H − roundH and let a
+			// drop of roundH + ulp(H)/2 through (FuzzMaxEnt,
+			// ascend-htol-comparison-rounding).
+			inNoise := slope <= roundH && H-Hq <= roundH
 			if err == nil && ((Hq >= H+1e-4*eta*slope && Hq > H) || inNoise) {
 				p, q = q, p
 				H = Hq

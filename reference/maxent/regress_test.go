@@ -169,9 +169,43 @@ func TestAscendRevivesZeroCell(t *testing.T) {
 			}
 		}
 		for i := 1; i < len(res.Entropy); i++ {
-			if res.Entropy[i] < res.Entropy[i-1]-res.HTol {
+			if res.Entropy[i-1]-res.Entropy[i] > res.HTol {
 				t.Fatalf("metric %d: entropy dropped at step %d: %v", m, i, res.Entropy)
 			}
+		}
+	}
+}
+
+// TestAscendHTolComparisonRounding (FuzzMaxEnt,
+// ascend-htol-comparison-rounding): at the fixed point Ascend accepted a
+// step lowering H by 1.12577e−13 > Result.HTol = 1.12484e−13. The bound was
+// right; the test of it was not: Hq ≥ H − roundH rounds H − roundH (half an
+// ulp of H ≈ 1.1e−16 here), letting a drop of roundH + ulp(H)/2 through.
+// Ascend now compares the computed difference H − Hq with roundH, the
+// quantity its doc (and every caller) checks.
+func TestAscendHTolComparisonRounding(t *testing.T) {
+	g, err := maxent.NewGrid(-6, -4.75, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := maxent.MeanVariance(g, -5.75, 0.125)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p0, err := pr.IProject([]float64{1, 1, 1, 1, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := pr.Ascend(p0, maxent.Options{Metric: maxent.Euclidean, MaxIter: 30})
+	if err != nil && !errors.Is(err, numerics.ErrNotConverged) {
+		t.Fatal(err)
+	}
+	if res == nil || len(res.Entropy) < 2 {
+		t.Fatalf("Ascend = %+v, %v: want the ascent the fuzzer found (≥ 2 entropies)", res, err)
+	}
+	for i := 1; i < len(res.Entropy); i++ {
+		if drop := res.Entropy[i-1] - res.Entropy[i]; drop > res.HTol {
+			t.Fatalf("step %d lowered H by %g > HTol %g: %v", i, drop, res.HTol, res.Entropy)
 		}
 	}
 }
