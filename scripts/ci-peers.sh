@@ -18,11 +18,10 @@ budget=${PEERS_BUDGET:-120s}
 out=${PEERS_OUT:-$(mktemp -d)}
 mkdir -p "$out"
 
-echo "== peers: installing python3-pot python3-scipy python3-numpy python3-torch"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq python3-pot python3-scipy python3-numpy python3-torch >/dev/null
 py=/usr/bin/python3
+. scripts/lib/pydeps.sh
+echo "== peers: python3-pot python3-scipy python3-numpy python3-torch"
+pydeps_ensure peers "$py" "ot, scipy, numpy, torch" "python3-pot python3-scipy python3-numpy python3-torch"
 "$py" -c 'import ot, scipy, numpy, torch; print("POT", ot.__version__, "SciPy", scipy.__version__, "NumPy", numpy.__version__, "torch", torch.__version__)'
 
 echo "== peers: building verify"

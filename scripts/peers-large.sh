@@ -20,16 +20,8 @@ PY=${PYTHON:-/usr/bin/python3}
 GO=${GO:-go}
 PKGS="python3-pot python3-scipy python3-numpy python3-torch"
 budget=${PEERS_LARGE_BUDGET:-10m}
-if ! "$PY" -c 'import ot, scipy, numpy, torch' >/dev/null 2>&1; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "peers-large: installing $PKGS" >&2
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PKGS >/dev/null
-	else
-		echo "peers-large: $PY lacks POT, SciPy, NumPy or torch; install them with:" >&2
-		echo "  sudo apt-get update && sudo apt-get install -y $PKGS" >&2
-		exit 2
-	fi
-fi
+. scripts/lib/pydeps.sh
+pydeps_ensure peers-large "$PY" "ot, scipy, numpy, torch" "$PKGS"
 out=${PEERS_LARGE_OUT:-reports/peers-large/$(date -u +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 "$GO" build -o "$out/verify" ./cmd/verify

@@ -13,16 +13,8 @@ cd "$(dirname "$0")/../.."
 PY=${PYTHON:-/usr/bin/python3}
 GO=${GO:-go}
 PKGS="python3-pot python3-scipy python3-numpy libopenblas0-pthread"
-if ! "$PY" -c 'import ot, scipy, numpy' >/dev/null 2>&1; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "bench-peers: installing $PKGS" >&2
-		apt-get update && apt-get install -y $PKGS
-	else
-		echo "bench-peers: $PY lacks POT, SciPy or NumPy; install them with:" >&2
-		echo "  sudo apt-get update && sudo apt-get install -y $PKGS" >&2
-		exit 2
-	fi
-fi
+. scripts/lib/pydeps.sh
+pydeps_ensure bench-peers "$PY" "ot, scipy, numpy" "$PKGS"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$GO" build -o "$tmp/runner" ./benches/peers/runner
