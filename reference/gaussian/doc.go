@@ -30,10 +30,11 @@
 //     error is verified (reference/internal/robust: gonum's LAPACK with a
 //     Jacobi fallback, because gonum v0.17.0's dsyev returns wrong
 //     eigenpairs for some graded matrices), triangular systems by
-//     substitution, never by forming an explicit inverse; results that are
-//     symmetric in exact arithmetic are built symmetric. The functions are
-//     accurate for condition numbers up to 1e6 (see each function's
-//     accuracy statement).
+//     substitution; no explicit inverse enters a result (BrenierMap's
+//     positive-definiteness certificate inverts a Cholesky factor, for
+//     its norm only); results that are symmetric in exact arithmetic are
+//     built symmetric. The functions are accurate for condition numbers up
+//     to 1e6 (see each function's accuracy statement).
 //   - Where the mathematics needs a positive definite matrix (a Brenier map
 //     from S0, a Cholesky factor) the functions return an error wrapping
 //     numerics.ErrInvalid (and numerics.ErrNotSPD) for a matrix that is not
