@@ -6,7 +6,8 @@ package numerics_test
 // LogSumExp of an all −Inf slice), and for valid input the documented answer
 // (a closed form or an independent second computation).
 //
-// Inputs are decoded from one []byte by fzDec (see there), so that the
+// Inputs are decoded from one []byte by fuzzseed.Dec (see the package doc
+// of internal/fuzzseed for the byte encoding), so that the
 // mutator reaches the hard cases — ties, duplicates, zeros, 1e±300,
 // subnormals, MaxFloat64, NaN, ±Inf — with small inputs. The seed corpora
 // under testdata/fuzz/FuzzXxx/seed-* are written by
@@ -17,166 +18,19 @@ package numerics_test
 // Run one target with: go test ./numerics -run '^$' -fuzz '^FuzzSymmetric$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 var nan, inf = math.NaN(), math.Inf(1)
 
@@ -193,104 +47,104 @@ func allRowsFinite(M [][]float64) bool {
 
 const ulp = 0x1p-52
 
-// fzSeeds are the hard cases of each target (see the encoding of fzDec).
-var fzSeeds = map[string][]fzSeed{
+// fzSeeds are the hard cases of each target (see the encoding of fuzzseed.Dec).
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzLogSumExp": {
-		{"empty", []any{enc().u8(0).b()}},
-		{"one", []any{enc().u8(1).f(3).b()}},
-		{"ties", []any{enc().u8(4).f(2, 2, 2, 2).b()}},
-		{"huge", []any{enc().u8(3).f(1e300, 1e300, -1e300).b()}},
-		{"tiny-and-subnormal", []any{enc().u8(3).f(1e-300, 5e-324, 0).b()}},
-		{"large-logits", []any{enc().u8(3).f(1000, 999, -1000).b()}},
-		{"neg-inf", []any{enc().u8(2).f(math.Inf(-1), math.Inf(-1)).b()}},
-		{"nan", []any{enc().u8(2).f(nan, 1).b()}},
-		{"pos-inf", []any{enc().u8(2).f(inf, 1).b()}},
+		{Name: "empty", Args: []any{fuzzseed.NewEnc().U8(0).Bytes()}},
+		{Name: "one", Args: []any{fuzzseed.NewEnc().U8(1).F(3).Bytes()}},
+		{Name: "ties", Args: []any{fuzzseed.NewEnc().U8(4).F(2, 2, 2, 2).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(3).F(1e300, 1e300, -1e300).Bytes()}},
+		{Name: "tiny-and-subnormal", Args: []any{fuzzseed.NewEnc().U8(3).F(1e-300, 5e-324, 0).Bytes()}},
+		{Name: "large-logits", Args: []any{fuzzseed.NewEnc().U8(3).F(1000, 999, -1000).Bytes()}},
+		{Name: "neg-inf", Args: []any{fuzzseed.NewEnc().U8(2).F(math.Inf(-1), math.Inf(-1)).Bytes()}},
+		{Name: "nan", Args: []any{fuzzseed.NewEnc().U8(2).F(nan, 1).Bytes()}},
+		{Name: "pos-inf", Args: []any{fuzzseed.NewEnc().U8(2).F(inf, 1).Bytes()}},
 	},
 	"FuzzFlatten": {
-		{"empty", []any{enc().u8(0, 0, 0).b()}},
-		{"one", []any{enc().u8(1, 1, 0).f(1).b()}},
-		{"ragged", []any{enc().u8(2, 3, 1).f(1, 2, 3, 4, 5, 6).b()}},
-		{"nan", []any{enc().u8(2, 2, 0).f(1, nan, 3, 4).b()}},
-		{"huge", []any{enc().u8(2, 2, 0).f(1e300, -1e300, math.MaxFloat64, 5e-324).b()}},
+		{Name: "empty", Args: []any{fuzzseed.NewEnc().U8(0, 0, 0).Bytes()}},
+		{Name: "one", Args: []any{fuzzseed.NewEnc().U8(1, 1, 0).F(1).Bytes()}},
+		{Name: "ragged", Args: []any{fuzzseed.NewEnc().U8(2, 3, 1).F(1, 2, 3, 4, 5, 6).Bytes()}},
+		{Name: "nan", Args: []any{fuzzseed.NewEnc().U8(2, 2, 0).F(1, nan, 3, 4).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(2, 2, 0).F(1e300, -1e300, math.MaxFloat64, 5e-324).Bytes()}},
 	},
 	"FuzzTolerance": {
-		{"zero", []any{enc().f(0, 0, 1e-9, 0, 0).b()}},
-		{"nan", []any{enc().f(nan, 1, 1e-9, 1, 0).b()}},
-		{"inf", []any{enc().f(inf, inf, 1e-9, 1, 0).b()}},
-		{"huge", []any{enc().f(1e300, -1e300, 1e-9, 1e300, 0).b()}},
+		{Name: "zero", Args: []any{fuzzseed.NewEnc().F(0, 0, 1e-9, 0, 0).Bytes()}},
+		{Name: "nan", Args: []any{fuzzseed.NewEnc().F(nan, 1, 1e-9, 1, 0).Bytes()}},
+		{Name: "inf", Args: []any{fuzzseed.NewEnc().F(inf, inf, 1e-9, 1, 0).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().F(1e300, -1e300, 1e-9, 1e300, 0).Bytes()}},
 	},
 	"FuzzSymmetric": {
-		{"one", []any{enc().u8(0, 1).f(2).b()}},
-		{"identity", []any{enc().u8(2, 1).f(1, 0, 0, 0, 1, 0, 0, 0, 1).b()}},
-		{"singular", []any{enc().u8(1, 1).f(1, 1, 1, 1).b()}},
-		{"indefinite", []any{enc().u8(1, 1).f(1, 2, 2, 1).b()}},
-		{"cond1e8", []any{enc().u8(1, 1).f(1e8, 0, 0, 1).b()}},
-		{"huge", []any{enc().u8(1, 1).f(math.MaxFloat64, 0, 0, math.MaxFloat64).b()}},
-		{"huge-offdiag", []any{enc().u8(1, 1).f(1e300, 1e300, 1e300, 1e300).b()}},
-		{"subnormal", []any{enc().u8(1, 1).f(5e-324, 0, 0, 5e-324).b()}},
-		{"asymmetric", []any{enc().u8(1, 0).f(1, 2, 3, 4).b()}},
-		{"nan", []any{enc().u8(1, 1).f(nan, 0, 0, 1).b()}},
-		{"zero", []any{enc().u8(2, 1).f(0, 0, 0, 0, 0, 0, 0, 0, 0).b()}},
+		{Name: "one", Args: []any{fuzzseed.NewEnc().U8(0, 1).F(2).Bytes()}},
+		{Name: "identity", Args: []any{fuzzseed.NewEnc().U8(2, 1).F(1, 0, 0, 0, 1, 0, 0, 0, 1).Bytes()}},
+		{Name: "singular", Args: []any{fuzzseed.NewEnc().U8(1, 1).F(1, 1, 1, 1).Bytes()}},
+		{Name: "indefinite", Args: []any{fuzzseed.NewEnc().U8(1, 1).F(1, 2, 2, 1).Bytes()}},
+		{Name: "cond1e8", Args: []any{fuzzseed.NewEnc().U8(1, 1).F(1e8, 0, 0, 1).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(1, 1).F(math.MaxFloat64, 0, 0, math.MaxFloat64).Bytes()}},
+		{Name: "huge-offdiag", Args: []any{fuzzseed.NewEnc().U8(1, 1).F(1e300, 1e300, 1e300, 1e300).Bytes()}},
+		{Name: "subnormal", Args: []any{fuzzseed.NewEnc().U8(1, 1).F(5e-324, 0, 0, 5e-324).Bytes()}},
+		{Name: "asymmetric", Args: []any{fuzzseed.NewEnc().U8(1, 0).F(1, 2, 3, 4).Bytes()}},
+		{Name: "nan", Args: []any{fuzzseed.NewEnc().U8(1, 1).F(nan, 0, 0, 1).Bytes()}},
+		{Name: "zero", Args: []any{fuzzseed.NewEnc().U8(2, 1).F(0, 0, 0, 0, 0, 0, 0, 0, 0).Bytes()}},
 	},
 	"FuzzFiniteDifferences": {
-		{"cubic", []any{enc().u8(0, 1).f(1, 2, 3, 4, 0.5).b()}},
-		{"huge-slope", []any{enc().u8(0, 1).f(0, 1e308, 0, 0, 0.5).b()}},
-		{"huge-x", []any{enc().u8(1, 1).f(0, 1, 0, 0, 1e300).b()}},
-		{"max-x", []any{enc().u8(0, 1).f(1, 0, 0, 0, math.MaxFloat64).b()}},
-		{"nan-x", []any{enc().u8(0, 1).f(1, 0, 0, 0, nan).b()}},
-		{"vector", []any{enc().u8(1, 3).f(1, -1, 0.5, 2, 1, 2, 3).b()}},
+		{Name: "cubic", Args: []any{fuzzseed.NewEnc().U8(0, 1).F(1, 2, 3, 4, 0.5).Bytes()}},
+		{Name: "huge-slope", Args: []any{fuzzseed.NewEnc().U8(0, 1).F(0, 1e308, 0, 0, 0.5).Bytes()}},
+		{Name: "huge-x", Args: []any{fuzzseed.NewEnc().U8(1, 1).F(0, 1, 0, 0, 1e300).Bytes()}},
+		{Name: "max-x", Args: []any{fuzzseed.NewEnc().U8(0, 1).F(1, 0, 0, 0, math.MaxFloat64).Bytes()}},
+		{Name: "nan-x", Args: []any{fuzzseed.NewEnc().U8(0, 1).F(1, 0, 0, 0, nan).Bytes()}},
+		{Name: "vector", Args: []any{fuzzseed.NewEnc().U8(1, 3).F(1, -1, 0.5, 2, 1, 2, 3).Bytes()}},
 	},
 	"FuzzODE": {
-		{"decay", []any{enc().u8(10, 0).f(-1, 0, 1, 1).b()}},
-		{"growth", []any{enc().u8(10, 0).f(2, 0, 1, 1).b()}},
-		{"backward", []any{enc().u8(10, 0).f(-1, 1, 0, 1).b()}},
-		{"zero-span", []any{enc().u8(10, 0).f(-1, 1, 1, 1).b()}},
-		{"blow-up", []any{enc().u8(1, 0).f(1e300, 0, 1, 1).b()}},
-		{"huge-y", []any{enc().u8(3, 0).f(1, 0, 1, 1e308).b()}},
-		{"tiny-step", []any{enc().u8(10, 1).f(-1, 0, 1, 1, 1e-6, 0, 5e-324, 0).b()}},
-		{"tiny-maxstep", []any{enc().u8(10, 1).f(-1, 0, 1, 1, 1e-6, 0, 0, 1e-300).b()}},
-		{"nan-t", []any{enc().u8(10, 0).f(-1, nan, 1, 1).b()}},
+		{Name: "decay", Args: []any{fuzzseed.NewEnc().U8(10, 0).F(-1, 0, 1, 1).Bytes()}},
+		{Name: "growth", Args: []any{fuzzseed.NewEnc().U8(10, 0).F(2, 0, 1, 1).Bytes()}},
+		{Name: "backward", Args: []any{fuzzseed.NewEnc().U8(10, 0).F(-1, 1, 0, 1).Bytes()}},
+		{Name: "zero-span", Args: []any{fuzzseed.NewEnc().U8(10, 0).F(-1, 1, 1, 1).Bytes()}},
+		{Name: "blow-up", Args: []any{fuzzseed.NewEnc().U8(1, 0).F(1e300, 0, 1, 1).Bytes()}},
+		{Name: "huge-y", Args: []any{fuzzseed.NewEnc().U8(3, 0).F(1, 0, 1, 1e308).Bytes()}},
+		{Name: "tiny-step", Args: []any{fuzzseed.NewEnc().U8(10, 1).F(-1, 0, 1, 1, 1e-6, 0, 5e-324, 0).Bytes()}},
+		{Name: "tiny-maxstep", Args: []any{fuzzseed.NewEnc().U8(10, 1).F(-1, 0, 1, 1, 1e-6, 0, 0, 1e-300).Bytes()}},
+		{Name: "nan-t", Args: []any{fuzzseed.NewEnc().U8(10, 0).F(-1, nan, 1, 1).Bytes()}},
 	},
 	"FuzzGaussianExpectation": {
-		{"moments", []any{enc().u8(5).f(1, 2, 3, 4, 0.5, 2).b()}},
-		{"sd-zero", []any{enc().u8(5).f(1, 2, 3, 4, 0.5, 0).b()}},
-		{"huge-sd", []any{enc().u8(5).f(0, 0, 1, 0, 0, 1e300).b()}},
-		{"huge-coef", []any{enc().u8(5).f(1e308, 1e308, 0, 0, 0, 1).b()}},
-		{"one-node", []any{enc().u8(0).f(1, 1, 0, 0, 3, 1).b()}},
-		{"max-nodes", []any{enc().u8(255).f(1, 1, 1, 1, 0, 1).b()}},
+		{Name: "moments", Args: []any{fuzzseed.NewEnc().U8(5).F(1, 2, 3, 4, 0.5, 2).Bytes()}},
+		{Name: "sd-zero", Args: []any{fuzzseed.NewEnc().U8(5).F(1, 2, 3, 4, 0.5, 0).Bytes()}},
+		{Name: "huge-sd", Args: []any{fuzzseed.NewEnc().U8(5).F(0, 0, 1, 0, 0, 1e300).Bytes()}},
+		{Name: "huge-coef", Args: []any{fuzzseed.NewEnc().U8(5).F(1e308, 1e308, 0, 0, 0, 1).Bytes()}},
+		{Name: "one-node", Args: []any{fuzzseed.NewEnc().U8(0).F(1, 1, 0, 0, 3, 1).Bytes()}},
+		{Name: "max-nodes", Args: []any{fuzzseed.NewEnc().U8(255).F(1, 1, 1, 1, 0, 1).Bytes()}},
 	},
 	"FuzzSamplers": {
-		{"small", []any{enc().u8(1, 2, 3, 4, 5, 6, 7, 8).f(1, 1, 1).b()}},
-		{"zero-n", []any{enc().u8(0, 0, 0, 0, 0, 0, 0, 0).f(1).b()}},
-		{"tiny-alpha", []any{enc().u8(9, 3, 3, 4, 3, 6, 7, 8).f(1e-300, 1e-8, 1).b()}},
-		{"zero-weight", []any{enc().u8(9, 3, 3, 4, 3, 6, 7, 8).f(0, 1, 0).b()}},
-		{"huge-L", []any{enc().u8(9, 3, 2, 4, 2, 6, 7, 8).f(1e300, 1e300, 1e300, 1e300).b()}},
-		{"cond1e8", []any{enc().u8(9, 3, 3, 4, 3, 6, 7, 8).f(1e8).b()}},
+		{Name: "small", Args: []any{fuzzseed.NewEnc().U8(1, 2, 3, 4, 5, 6, 7, 8).F(1, 1, 1).Bytes()}},
+		{Name: "zero-n", Args: []any{fuzzseed.NewEnc().U8(0, 0, 0, 0, 0, 0, 0, 0).F(1).Bytes()}},
+		{Name: "tiny-alpha", Args: []any{fuzzseed.NewEnc().U8(9, 3, 3, 4, 3, 6, 7, 8).F(1e-300, 1e-8, 1).Bytes()}},
+		{Name: "zero-weight", Args: []any{fuzzseed.NewEnc().U8(9, 3, 3, 4, 3, 6, 7, 8).F(0, 1, 0).Bytes()}},
+		{Name: "huge-L", Args: []any{fuzzseed.NewEnc().U8(9, 3, 2, 4, 2, 6, 7, 8).F(1e300, 1e300, 1e300, 1e300).Bytes()}},
+		{Name: "cond1e8", Args: []any{fuzzseed.NewEnc().U8(9, 3, 3, 4, 3, 6, 7, 8).F(1e8).Bytes()}},
 	},
 	"FuzzKS": {
-		{"uniform", []any{enc().u8(4, 4, 10).f(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.05, 0.01).b()}},
-		{"ties", []any{enc().u8(4, 4, 10).f(1, 1, 1, 1, 1, 1, 1, 1, 0.5, 0.5).b()}},
-		{"one", []any{enc().u8(1, 1, 0).f(0.5, 0.5, 0.5, 0.5).b()}},
-		{"huge", []any{enc().u8(2, 2, 200).f(1e300, -1e300, 5e-324, math.MaxFloat64, 1e300, 0.999).b()}},
-		{"nan", []any{enc().u8(2, 2, 2).f(nan, 1, 1, 1, 0.5, 0.5).b()}},
+		{Name: "uniform", Args: []any{fuzzseed.NewEnc().U8(4, 4, 10).F(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.05, 0.01).Bytes()}},
+		{Name: "ties", Args: []any{fuzzseed.NewEnc().U8(4, 4, 10).F(1, 1, 1, 1, 1, 1, 1, 1, 0.5, 0.5).Bytes()}},
+		{Name: "one", Args: []any{fuzzseed.NewEnc().U8(1, 1, 0).F(0.5, 0.5, 0.5, 0.5).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(2, 2, 200).F(1e300, -1e300, 5e-324, math.MaxFloat64, 1e300, 0.999).Bytes()}},
+		{Name: "nan", Args: []any{fuzzseed.NewEnc().U8(2, 2, 2).F(nan, 1, 1, 1, 0.5, 0.5).Bytes()}},
 	},
 	"FuzzChiSquare": {
-		{"fair", []any{enc().u8(3, 10, 10, 10).f(1.0/3, 1.0/3, 1.0/3).b()}},
-		{"zero-p-hit", []any{enc().u8(3, 10, 10, 1).f(0.5, 0.5, 0).b()}},
-		{"subnormal-p", []any{enc().u8(2, 10, 10).f(1, 5e-324).b()}},
-		{"one-category", []any{enc().u8(2, 10, 0).f(1, 0).b()}},
+		{Name: "fair", Args: []any{fuzzseed.NewEnc().U8(3, 10, 10, 10).F(1.0/3, 1.0/3, 1.0/3).Bytes()}},
+		{Name: "zero-p-hit", Args: []any{fuzzseed.NewEnc().U8(3, 10, 10, 1).F(0.5, 0.5, 0).Bytes()}},
+		{Name: "subnormal-p", Args: []any{fuzzseed.NewEnc().U8(2, 10, 10).F(1, 5e-324).Bytes()}},
+		{Name: "one-category", Args: []any{fuzzseed.NewEnc().U8(2, 10, 0).F(1, 0).Bytes()}},
 	},
 	"FuzzTwoSample": {
-		{"equal", []any{enc().u8(2, 2, 1, 0).f(1, 2, 1, 2, 1).b()}},
-		{"duplicates", []any{enc().u8(3, 3, 1, 1).f(1, 1, 1, 1, 1, 1, 1).b()}},
-		{"huge", []any{enc().u8(2, 2, 1, 0).f(1e300, -1e300, 1e300, -1e300, 1).b()}},
-		{"max", []any{enc().u8(1, 1, 1, 0).f(math.MaxFloat64, -math.MaxFloat64, 1).b()}},
-		{"tiny-sigma", []any{enc().u8(2, 2, 1, 0).f(0, 1, 0, 1, 5e-324).b()}},
-		{"far", []any{enc().u8(2, 2, 2, 0).f(0, 0, 1, 1, 1e6, 1e6, 1e6, 1e6, 1).b()}},
+		{Name: "equal", Args: []any{fuzzseed.NewEnc().U8(2, 2, 1, 0).F(1, 2, 1, 2, 1).Bytes()}},
+		{Name: "duplicates", Args: []any{fuzzseed.NewEnc().U8(3, 3, 1, 1).F(1, 1, 1, 1, 1, 1, 1).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(2, 2, 1, 0).F(1e300, -1e300, 1e300, -1e300, 1).Bytes()}},
+		{Name: "max", Args: []any{fuzzseed.NewEnc().U8(1, 1, 1, 0).F(math.MaxFloat64, -math.MaxFloat64, 1).Bytes()}},
+		{Name: "tiny-sigma", Args: []any{fuzzseed.NewEnc().U8(2, 2, 1, 0).F(0, 1, 0, 1, 5e-324).Bytes()}},
+		{Name: "far", Args: []any{fuzzseed.NewEnc().U8(2, 2, 2, 0).F(0, 0, 1, 1, 1e6, 1e6, 1e6, 1e6, 1).Bytes()}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 // ---------------------------------------------------------------------------
 
@@ -300,8 +154,8 @@ func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
 // overflow, and Softmax is a probability vector.
 func FuzzLogSumExp(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		x := d.fs(d.n(0, 64))
+		d := fuzzseed.NewDec(data)
+		x := d.Fs(d.N(0, 64))
 		l := numerics.LogSumExp(x)
 		p := numerics.Softmax(nil, x)
 		if len(p) != len(x) {
@@ -368,15 +222,15 @@ func FuzzLogSumExp(f *testing.F) {
 // agree with it.
 func FuzzFlatten(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		r, c, ragged := d.n(0, 6), d.n(0, 6), d.u8()%2 == 1
+		d := fuzzseed.NewDec(data)
+		r, c, ragged := d.N(0, 6), d.N(0, 6), d.U8()%2 == 1
 		M := make([][]float64, r)
 		for i := range M {
 			ci := c
 			if ragged && i == r-1 {
-				ci = d.n(0, 6)
+				ci = d.N(0, 6)
 			}
-			M[i] = d.fs(ci)
+			M[i] = d.Fs(ci)
 		}
 		isRagged, fin := false, true
 		for _, row := range M {
@@ -428,8 +282,8 @@ func FuzzFlatten(f *testing.F) {
 // MatMaxAbsDiff follow their documented definitions.
 func FuzzTolerance(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		got, want, rtol, scale, atol := d.f(), d.f(), d.f(), d.f(), d.f()
+		d := fuzzseed.NewDec(data)
+		got, want, rtol, scale, atol := d.F(), d.F(), d.F(), d.F(), d.F()
 		anyNaN := math.IsNaN(got) || math.IsNaN(want) || math.IsNaN(scale)
 		r := numerics.RelErr(got, want, scale)
 		switch {
@@ -451,8 +305,8 @@ func FuzzTolerance(f *testing.F) {
 		if c && (math.IsNaN(got) || math.IsNaN(want)) {
 			t.Fatalf("Close(%v, %v, …) = true with a NaN", got, want)
 		}
-		x := d.fs(d.n(0, 8))
-		y := d.fs(len(x))
+		x := d.Fs(d.N(0, 8))
+		y := d.Fs(len(x))
 		m := numerics.MaxAbs(x)
 		md := numerics.MaxAbsDiff(x, y)
 		hasNaN := false
@@ -508,9 +362,9 @@ func symNorm(A *mat.SymDense) float64 {
 // eigenvalues), and A^{−1/2}·A^{1/2} = I within 20·d·eps·√κ.
 func FuzzSymmetric(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dd := &fzDec{data}
-		d, symmetrise := dd.n(1, 6), dd.u8()%2 == 1
-		M := dd.mat(d, d)
+		dd := fuzzseed.NewDec(data)
+		d, symmetrise := dd.N(1, 6), dd.U8()%2 == 1
+		M := dd.Mat(d, d)
 		if symmetrise {
 			for i := range M {
 				for j := 0; j < i; j++ {
@@ -609,11 +463,11 @@ func eye(d int) *mat.Dense {
 // eps·M₀/h resp. 3·eps·M₀/h, with a safety factor 4) or an ErrInvalid.
 func FuzzFiniteDifferences(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		method := numerics.FDMethod(d.n(0, 2)) // 2 is an unknown method
-		n := d.n(0, 4)
-		a := d.fs(4)
-		x := d.fs(max(n, 1))
+		d := fuzzseed.NewDec(data)
+		method := numerics.FDMethod(d.N(0, 2)) // 2 is an unknown method
+		n := d.N(0, 4)
+		a := d.Fs(4)
+		x := d.Fs(max(n, 1))
 		p := func(v float64) float64 { return a[0] + v*(a[1]+v*(a[2]+v*a[3])) }
 		dp := func(v float64) float64 { return a[1] + v*(2*a[2]+v*3*a[3]) }
 		bound := func(v float64) float64 {
@@ -724,16 +578,16 @@ func FuzzFiniteDifferences(f *testing.F) {
 // "typically 1–100 times" the tolerance scale; 1000 leaves a margin).
 func FuzzODE(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		steps := d.n(0, 200)
-		withOpts := d.u8()%2 == 1
-		lam, t0, t1, y00 := d.f(), d.f(), d.f(), d.f()
+		d := fuzzseed.NewDec(data)
+		steps := d.N(0, 200)
+		withOpts := d.U8()%2 == 1
+		lam, t0, t1, y00 := d.F(), d.F(), d.F(), d.F()
 		var opt numerics.Options
 		if withOpts {
-			opt.RelTol, opt.AbsTol, opt.InitialStep, opt.MaxStep = d.f(), d.f(), d.f(), d.f()
-			opt.MaxSteps = d.n(0, 255) * 100
-			opt.Record = d.u8()%2 == 1
-			opt.OutputTimes = d.fs(d.n(0, 3))
+			opt.RelTol, opt.AbsTol, opt.InitialStep, opt.MaxStep = d.F(), d.F(), d.F(), d.F()
+			opt.MaxSteps = d.N(0, 255) * 100
+			opt.Record = d.U8()%2 == 1
+			opt.OutputTimes = d.Fs(d.N(0, 3))
 		}
 		y0 := []float64{y00, -y00}
 		rhs := func(_ float64, y, dy []float64) error {
@@ -803,8 +657,8 @@ func FuzzODE(f *testing.F) {
 // weights sum to √π and nodes ascend.
 func FuzzGaussianExpectation(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		b := d.u8()
+		d := fuzzseed.NewDec(data)
+		b := d.U8()
 		n := int(b) + 1
 		if b == 255 {
 			// Beyond the limit (rejected at once). Sizes near the limit
@@ -812,8 +666,8 @@ func FuzzGaussianExpectation(f *testing.F) {
 			// instrumentation, too slow to fuzz.
 			n = numerics.MaxQuadNodes + 1
 		}
-		a := d.fs(4)
-		m, s := d.f(), d.f()
+		a := d.Fs(4)
+		m, s := d.F(), d.F()
 		x, w, err := numerics.GaussHermite(n)
 		if n > numerics.MaxQuadNodes {
 			if err == nil {
@@ -861,12 +715,12 @@ func FuzzGaussianExpectation(f *testing.F) {
 // an ErrInvalid.
 func FuzzSamplers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		seed := uint64(d.u8())<<8 | uint64(d.u8())
-		n, dim, k := d.n(0, 40)-1, d.n(0, 6), d.n(0, 60)
-		nw := d.n(0, 6)
-		w := d.fs(nw)
-		cond := d.f()
+		d := fuzzseed.NewDec(data)
+		seed := uint64(d.U8())<<8 | uint64(d.U8())
+		n, dim, k := d.N(0, 40)-1, d.N(0, 6), d.N(0, 60)
+		nw := d.N(0, 6)
+		w := d.Fs(nw)
+		cond := d.F()
 		fresh := func() *rand.Rand { return rand.New(rand.NewPCG(seed, 7)) }
 		okErr := func(name string, err error) {
 			t.Helper()
@@ -1018,10 +872,10 @@ func checkProb(t *testing.T, name string, p []float64, n int, strict bool) {
 // statistics match a direct computation from the sorted samples.
 func FuzzKS(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		nx, ny, nn := d.n(0, 12), d.n(0, 12), d.u8()
-		x, y := d.fs(nx), d.fs(ny)
-		z, alpha := d.f(), d.f()
+		d := fuzzseed.NewDec(data)
+		nx, ny, nn := d.N(0, 12), d.N(0, 12), d.U8()
+		x, y := d.Fs(nx), d.Fs(ny)
+		z, alpha := d.F(), d.F()
 		if k, s := numerics.KolmogorovCDF(z), numerics.KolmogorovSF(z); !math.IsNaN(z) {
 			if !(k >= 0 && k <= 1 && s >= 0 && s <= 1) || math.Abs(k+s-1) > 1e-14 {
 				t.Fatalf("KolmogorovCDF(%v) = %v, SF = %v", z, k, s)
@@ -1099,16 +953,16 @@ func ecdf(x []float64, v float64) float64 {
 // [0, 1], +Inf only together with p-value 0, or an ErrInvalid.
 func FuzzChiSquare(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		k := d.n(0, 8)
+		d := fuzzseed.NewDec(data)
+		k := d.N(0, 8)
 		counts := make([]int, k)
 		for i := range counts {
-			counts[i] = int(d.u8())
+			counts[i] = int(d.U8())
 			if counts[i] == 255 {
 				counts[i] = math.MaxInt / 4 // overflowing totals
 			}
 		}
-		p := d.fs(k)
+		p := d.Fs(k)
 		r, err := numerics.ChiSquareGOF(counts, p)
 		if err != nil {
 			if !errors.Is(err, numerics.ErrInvalid) {
@@ -1126,10 +980,10 @@ func FuzzChiSquare(f *testing.F) {
 // values (V-statistics ≥ −rounding, symmetric in X and Y) or ErrInvalid.
 func FuzzTwoSample(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, m, dim, est := d.n(0, 6), d.n(0, 6), d.n(0, 3), numerics.Estimator(d.n(0, 2))
-		X, Y := d.mat(n, dim), d.mat(m, dim)
-		sigma := d.f()
+		d := fuzzseed.NewDec(data)
+		n, m, dim, est := d.N(0, 6), d.N(0, 6), d.N(0, 3), numerics.Estimator(d.N(0, 2))
+		X, Y := d.Mat(n, dim), d.Mat(m, dim)
+		sigma := d.F()
 		okErr := func(name string, err error) {
 			t.Helper()
 			if !errors.Is(err, numerics.ErrInvalid) {

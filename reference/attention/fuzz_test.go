@@ -15,163 +15,14 @@ package attention_test
 // Run one target: go test ./reference/attention -run '^$' -fuzz '^FuzzAttention$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/attention"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 const ulp = 0x1p-52
 
@@ -193,32 +44,32 @@ func finiteRows(M [][]float64) bool {
 
 // attnInput: n, r, d, T, then Q (r×d), K (r×d), V (d×d), x (n×d), tol.
 func attnInput(n, r, d, T int, vals ...float64) []byte {
-	return enc().u8(byte(n), byte(r), byte(d), byte(T)).f(vals...).b()
+	return fuzzseed.NewEnc().U8(byte(n), byte(r), byte(d), byte(T)).F(vals...).Bytes()
 }
 
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzAttention": {
-		{"one-token", []any{attnInput(1, 1, 1, 1, 1, 1, 1, 2, 1e-8)}},
-		{"duplicate-tokens", []any{attnInput(3, 1, 1, 2, 1, 1, 1, 0.5, 0.5, 0.5, 1e-8)}},
-		{"large-logits", []any{attnInput(2, 1, 1, 1, 1e150, 1e150, 1, 1, -1, 1e-8)}},
-		{"huge-logits-overflow", []any{attnInput(2, 1, 1, 1, 1e300, 1e300, 1, 1, -1, 1e-8)}},
-		{"ties", []any{attnInput(2, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 2, 3, 4, 1e-8)}},
-		{"far-1e6", []any{attnInput(2, 1, 1, 1, 1e-6, 1e-6, 1, 0, 1e6, 1e-8)}},
-		{"nan", []any{attnInput(1, 1, 1, 1, math.NaN(), 1, 1, 1, 1e-8)}},
-		{"empty", []any{attnInput(0, 1, 1, 1, 1, 1, 1, 1e-8)}},
+		{Name: "one-token", Args: []any{attnInput(1, 1, 1, 1, 1, 1, 1, 2, 1e-8)}},
+		{Name: "duplicate-tokens", Args: []any{attnInput(3, 1, 1, 2, 1, 1, 1, 0.5, 0.5, 0.5, 1e-8)}},
+		{Name: "large-logits", Args: []any{attnInput(2, 1, 1, 1, 1e150, 1e150, 1, 1, -1, 1e-8)}},
+		{Name: "huge-logits-overflow", Args: []any{attnInput(2, 1, 1, 1, 1e300, 1e300, 1, 1, -1, 1e-8)}},
+		{Name: "ties", Args: []any{attnInput(2, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 2, 3, 4, 1e-8)}},
+		{Name: "far-1e6", Args: []any{attnInput(2, 1, 1, 1, 1e-6, 1e-6, 1, 0, 1e6, 1e-8)}},
+		{Name: "nan", Args: []any{attnInput(1, 1, 1, 1, math.NaN(), 1, 1, 1, 1e-8)}},
+		{Name: "empty", Args: []any{attnInput(0, 1, 1, 1, 1, 1, 1, 1e-8)}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 // FuzzAttention: every function answers finitely and consistently or with a
 // clean error.
 func FuzzAttention(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, r, dim, T := d.n(0, 4), d.n(0, 3), d.n(0, 3), d.n(0, 3)
-		Q, K, V, x := d.mat(r, dim), d.mat(r, dim), d.mat(dim, dim), d.mat(n, dim)
-		tol := d.f()
+		d := fuzzseed.NewDec(data)
+		n, r, dim, T := d.N(0, 4), d.N(0, 3), d.N(0, 3), d.N(0, 3)
+		Q, K, V, x := d.Mat(r, dim), d.Mat(r, dim), d.Mat(dim, dim), d.Mat(n, dim)
+		tol := d.F()
 		G, err := attention.Gamma(Q, K, V, x)
 		if err != nil {
 			okErr(t, "Gamma", err)
@@ -274,7 +125,7 @@ func FuzzAttention(f *testing.F) {
 				}
 			}
 		}
-		w := d.fs(n)
+		w := d.Fs(n)
 		if L, err := attention.LogPartition(Q, K, x, w, x); err != nil {
 			okErr(t, "LogPartition", err)
 		} else if len(L) != n || !numerics.AllFinite(L) {

@@ -18,166 +18,17 @@ package autoreg_test
 // Run one target: go test ./reference/autoreg -run '^$' -fuzz '^FuzzSample$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
-	"fmt"
 	"math"
 	"math/big"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/autoreg"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 const ulp = 0x1p-52
 
@@ -207,47 +58,47 @@ func normalise(v []float64, mode byte) []float64 {
 	return w
 }
 
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzSample": {
-		{"one", []any{enc().u8(1, 0).f(1, 0.5).b()}},
-		{"cdf-jump", []any{enc().u8(3, 0).f(0.25, 0.25, 0.5, 0.5).b()}},
-		{"zero-prob", []any{enc().u8(3, 0).f(0, 1, 0, 0.999).b()}},
-		{"zero-last", []any{enc().u8(3, 1).f(1, 1, 0, 0.99999999).b()}},
-		{"u-one", []any{enc().u8(2, 0).f(0.5, 0.5, 1).b()}},
-		{"tiny", []any{enc().u8(2, 0).f(5e-324, 1, 0).b()}},
-		{"bad-mass", []any{enc().u8(2, 0).f(0.5, 0.6, 0).b()}},
+		{Name: "one", Args: []any{fuzzseed.NewEnc().U8(1, 0).F(1, 0.5).Bytes()}},
+		{Name: "cdf-jump", Args: []any{fuzzseed.NewEnc().U8(3, 0).F(0.25, 0.25, 0.5, 0.5).Bytes()}},
+		{Name: "zero-prob", Args: []any{fuzzseed.NewEnc().U8(3, 0).F(0, 1, 0, 0.999).Bytes()}},
+		{Name: "zero-last", Args: []any{fuzzseed.NewEnc().U8(3, 1).F(1, 1, 0, 0.99999999).Bytes()}},
+		{Name: "u-one", Args: []any{fuzzseed.NewEnc().U8(2, 0).F(0.5, 0.5, 1).Bytes()}},
+		{Name: "tiny", Args: []any{fuzzseed.NewEnc().U8(2, 0).F(5e-324, 1, 0).Bytes()}},
+		{Name: "bad-mass", Args: []any{fuzzseed.NewEnc().U8(2, 0).F(0.5, 0.6, 0).Bytes()}},
 	},
 	"FuzzJoint": {
-		{"two-by-two", []any{enc().u8(2, 2, 2, 0).f(0.25, 0.25, 0.5, 0, 0.3, 0.7).b()}},
-		{"zero-prefix", []any{enc().u8(2, 2, 2, 0).f(0, 0, 0.5, 0.5, 0.3, 0.7).b()}},
-		{"one-cell", []any{enc().u8(1, 1, 0).f(1, 0.5).b()}},
-		{"bad", []any{enc().u8(2, 2, 2, 0).f(0.5, 0.5, 0.5, 0.5, 0.3, 0.7).b()}},
+		{Name: "two-by-two", Args: []any{fuzzseed.NewEnc().U8(2, 2, 2, 0).F(0.25, 0.25, 0.5, 0, 0.3, 0.7).Bytes()}},
+		{Name: "zero-prefix", Args: []any{fuzzseed.NewEnc().U8(2, 2, 2, 0).F(0, 0, 0.5, 0.5, 0.3, 0.7).Bytes()}},
+		{Name: "one-cell", Args: []any{fuzzseed.NewEnc().U8(1, 1, 0).F(1, 0.5).Bytes()}},
+		{Name: "bad", Args: []any{fuzzseed.NewEnc().U8(2, 2, 2, 0).F(0.5, 0.5, 0.5, 0.5, 0.3, 0.7).Bytes()}},
 	},
 	"FuzzTransforms": {
-		{"eight", []any{enc().u8(8, 3, 2).f(1, 2, 3, 4, 5, 6, 7, 8).b()}},
-		{"odd-length", []any{enc().u8(3, 1, 0).f(1, 2, 3).b()}},
+		{Name: "eight", Args: []any{fuzzseed.NewEnc().U8(8, 3, 2).F(1, 2, 3, 4, 5, 6, 7, 8).Bytes()}},
+		{Name: "odd-length", Args: []any{fuzzseed.NewEnc().U8(3, 1, 0).F(1, 2, 3).Bytes()}},
 		// Not seeded while open (docs/reliability.md, findings): Haar of
 		// [1e308, 1e308] overflows to [+Inf, 0] without an error.
-		{"large", []any{enc().u8(2, 1, 0).f(1e300, 1e300).b()}},
-		{"tiny", []any{enc().u8(4, 2, 1).f(5e-324, 0, 5e-324, 1e-300).b()}},
+		{Name: "large", Args: []any{fuzzseed.NewEnc().U8(2, 1, 0).F(1e300, 1e300).Bytes()}},
+		{Name: "tiny", Args: []any{fuzzseed.NewEnc().U8(4, 2, 1).F(5e-324, 0, 5e-324, 1e-300).Bytes()}},
 	},
 	"FuzzLogDensity": {
-		{"identity", []any{enc().u8(2, 0).f(1, 0, 0, 1, 0, 0, 0.5, 0.5).b()}},
-		{"singular", []any{enc().u8(2, 0).f(1, 1, 1, 1, 0, 0, 0.5, 0.5).b()}},
-		{"elementwise", []any{enc().u8(2, 1).f(0.5, -0.5, 0, 0, 0, 0, 1, 2).b()}},
-		{"huge", []any{enc().u8(1, 0).f(1e300, 1e300, 1e300).b()}},
+		{Name: "identity", Args: []any{fuzzseed.NewEnc().U8(2, 0).F(1, 0, 0, 1, 0, 0, 0.5, 0.5).Bytes()}},
+		{Name: "singular", Args: []any{fuzzseed.NewEnc().U8(2, 0).F(1, 1, 1, 1, 0, 0, 0.5, 0.5).Bytes()}},
+		{Name: "elementwise", Args: []any{fuzzseed.NewEnc().U8(2, 1).F(0.5, -0.5, 0, 0, 0, 0, 1, 2).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(1, 0).F(1e300, 1e300, 1e300).Bytes()}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 // FuzzSample: Sample follows protocol.md's definition exactly.
 func FuzzSample(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		k, mode := d.n(0, 6), d.u8()
-		p := normalise(d.fs(k), mode)
-		u := d.f()
+		d := fuzzseed.NewDec(data)
+		k, mode := d.N(0, 6), d.U8()
+		p := normalise(d.Fs(k), mode)
+		u := d.F()
 		F := autoreg.CDF(p)
 		if len(F) != len(p) {
 			t.Fatalf("CDF has %d entries", len(F))
@@ -280,17 +131,17 @@ func FuzzSample(f *testing.F) {
 // FuzzJoint: the joint table's factorisation and sampler.
 func FuzzJoint(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		D := d.n(0, 3)
+		d := fuzzseed.NewDec(data)
+		D := d.N(0, 3)
 		sizes := make([]int, D)
 		total := 1
 		for i := range sizes {
-			sizes[i] = d.n(0, 3)
+			sizes[i] = d.N(0, 3)
 			total *= sizes[i]
 		}
-		mode := d.u8()
-		p := normalise(d.fs(min(total, 64)), mode)
-		u := d.fs(D)
+		mode := d.U8()
+		p := normalise(d.Fs(min(total, 64)), mode)
+		u := d.Fs(D)
 		J, err := autoreg.NewJoint(sizes, p)
 		if err != nil {
 			okErr(t, "NewJoint", err)
@@ -343,9 +194,9 @@ func FuzzJoint(f *testing.F) {
 // LowPass + HighPass = x, within their documented accuracy.
 func FuzzTransforms(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, levels, cutoff := d.n(0, 16), d.n(0, 5), d.n(0, 8)
-		x := d.fs(n)
+		d := fuzzseed.NewDec(data)
+		n, levels, cutoff := d.N(0, 16), d.N(0, 5), d.N(0, 8)
+		x := d.Fs(n)
 		norm := 0.0
 		for _, v := range x {
 			norm = math.Max(norm, math.Abs(v))
@@ -418,11 +269,11 @@ func FuzzTransforms(f *testing.F) {
 // elementwise map the sum of log(1 + C_a sech²(x_a)).
 func FuzzLogDensity(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		dim, mode := d.n(0, 3), d.u8()%2
-		A := d.mat(dim, dim)
-		b := d.fs(dim)
-		x := d.fs(dim)
+		d := fuzzseed.NewDec(data)
+		dim, mode := d.N(0, 3), d.U8()%2
+		A := d.Mat(dim, dim)
+		b := d.Fs(dim)
+		x := d.Fs(dim)
 		logpY := func(y []float64) float64 {
 			s := 0.0
 			for _, v := range y {

@@ -16,164 +16,15 @@ package discrete_test
 // Run one target: go test ./reference/discrete -run '^$' -fuzz '^FuzzEMD$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
-	"sort"
-	"strings"
 	"testing"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/discrete"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 const ulp = 0x1p-52
 
@@ -217,64 +68,64 @@ func okErr(t *testing.T, name string, err error) {
 // b: mode/3%3, plus flags 0x10 MaxIter, 0x20 Unnormalized, 0x40
 // SparseOnly, 0x80 a wrong n), a, b and C.
 func emdInput(n, m int, mode byte, a, b []float64, C ...[]float64) []byte {
-	e := enc().u8(byte(n), byte(m), mode)
-	e.f(a...).f(b...).rows(C...)
-	return e.b()
+	e := fuzzseed.NewEnc().U8(byte(n), byte(m), mode)
+	e.F(a...).F(b...).Rows(C...)
+	return e.Bytes()
 }
 
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzEMD": {
-		{"empty", []any{emdInput(0, 0, 0, nil, nil)}},
-		{"one-point", []any{emdInput(1, 1, 0, []float64{1}, []float64{1}, []float64{3})}},
-		{"ties", []any{emdInput(2, 2, 8, []float64{1, 1}, []float64{1, 1}, []float64{1, 1}, []float64{1, 1})}},
-		{"zero-weights", []any{emdInput(3, 2, 4, []float64{0, 1, 0}, []float64{1, 0}, []float64{1, 2}, []float64{3, 4}, []float64{5, 6})}},
-		{"huge-costs", []any{emdInput(2, 2, 8, nil, nil, []float64{1e300, -1e300}, []float64{-1e300, 1e300})}},
-		{"max-costs", []any{emdInput(2, 2, 8, nil, nil, []float64{math.MaxFloat64, -math.MaxFloat64}, []float64{-math.MaxFloat64, math.MaxFloat64})}},
-		{"tiny-costs", []any{emdInput(2, 2, 8, nil, nil, []float64{1e-300, 5e-324}, []float64{0, 1e-300})}},
-		{"tiny-weights", []any{emdInput(2, 2, 4, []float64{1e-300, 1}, []float64{1, 5e-324}, []float64{1, 2}, []float64{3, 4})}},
-		{"nan-cost", []any{emdInput(1, 2, 8, nil, nil, []float64{nan, 1})}},
-		{"negative-weight", []any{emdInput(2, 1, 0, []float64{1.5, -0.5}, []float64{1}, []float64{1}, []float64{2})}},
-		{"wrong-shape", []any{emdInput(2, 2, 0x88, nil, nil, []float64{1, 2}, []float64{3, 4})}},
-		{"unnormalized", []any{emdInput(2, 2, 0x20, []float64{2, 1}, []float64{1, 2}, []float64{0, 1}, []float64{1, 0})}},
-		{"sparse-maxiter", []any{emdInput(3, 3, 0x58, nil, nil, []float64{3, 2, 1}, []float64{2, 1, 3}, []float64{1, 3, 2})}},
+		{Name: "empty", Args: []any{emdInput(0, 0, 0, nil, nil)}},
+		{Name: "one-point", Args: []any{emdInput(1, 1, 0, []float64{1}, []float64{1}, []float64{3})}},
+		{Name: "ties", Args: []any{emdInput(2, 2, 8, []float64{1, 1}, []float64{1, 1}, []float64{1, 1}, []float64{1, 1})}},
+		{Name: "zero-weights", Args: []any{emdInput(3, 2, 4, []float64{0, 1, 0}, []float64{1, 0}, []float64{1, 2}, []float64{3, 4}, []float64{5, 6})}},
+		{Name: "huge-costs", Args: []any{emdInput(2, 2, 8, nil, nil, []float64{1e300, -1e300}, []float64{-1e300, 1e300})}},
+		{Name: "max-costs", Args: []any{emdInput(2, 2, 8, nil, nil, []float64{math.MaxFloat64, -math.MaxFloat64}, []float64{-math.MaxFloat64, math.MaxFloat64})}},
+		{Name: "tiny-costs", Args: []any{emdInput(2, 2, 8, nil, nil, []float64{1e-300, 5e-324}, []float64{0, 1e-300})}},
+		{Name: "tiny-weights", Args: []any{emdInput(2, 2, 4, []float64{1e-300, 1}, []float64{1, 5e-324}, []float64{1, 2}, []float64{3, 4})}},
+		{Name: "nan-cost", Args: []any{emdInput(1, 2, 8, nil, nil, []float64{nan, 1})}},
+		{Name: "negative-weight", Args: []any{emdInput(2, 1, 0, []float64{1.5, -0.5}, []float64{1}, []float64{1}, []float64{2})}},
+		{Name: "wrong-shape", Args: []any{emdInput(2, 2, 0x88, nil, nil, []float64{1, 2}, []float64{3, 4})}},
+		{Name: "unnormalized", Args: []any{emdInput(2, 2, 0x20, []float64{2, 1}, []float64{1, 2}, []float64{0, 1}, []float64{1, 0})}},
+		{Name: "sparse-maxiter", Args: []any{emdInput(3, 3, 0x58, nil, nil, []float64{3, 2, 1}, []float64{2, 1, 3}, []float64{1, 3, 2})}},
 	},
 	"FuzzAssignment": {
-		{"empty", []any{enc().u8(0, 0).b()}},
-		{"one", []any{enc().u8(1, 0).f(5).b()}},
-		{"ties", []any{enc().u8(3, 0).f(1, 1, 1, 1, 1, 1, 1, 1, 1).b()}},
-		{"huge", []any{enc().u8(2, 0).f(1e300, -1e300, -1e300, 1e300).b()}},
-		{"max", []any{enc().u8(2, 0).f(math.MaxFloat64, -math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64).b()}},
-		{"tiny", []any{enc().u8(2, 0).f(5e-324, 1e-300, 0, 5e-324).b()}},
-		{"nan", []any{enc().u8(2, 0).f(nan, 1, 1, 1).b()}},
-		{"wrong-shape", []any{enc().u8(2, 1).f(1, 2, 3, 4).b()}},
+		{Name: "empty", Args: []any{fuzzseed.NewEnc().U8(0, 0).Bytes()}},
+		{Name: "one", Args: []any{fuzzseed.NewEnc().U8(1, 0).F(5).Bytes()}},
+		{Name: "ties", Args: []any{fuzzseed.NewEnc().U8(3, 0).F(1, 1, 1, 1, 1, 1, 1, 1, 1).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(2, 0).F(1e300, -1e300, -1e300, 1e300).Bytes()}},
+		{Name: "max", Args: []any{fuzzseed.NewEnc().U8(2, 0).F(math.MaxFloat64, -math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64).Bytes()}},
+		{Name: "tiny", Args: []any{fuzzseed.NewEnc().U8(2, 0).F(5e-324, 1e-300, 0, 5e-324).Bytes()}},
+		{Name: "nan", Args: []any{fuzzseed.NewEnc().U8(2, 0).F(nan, 1, 1, 1).Bytes()}},
+		{Name: "wrong-shape", Args: []any{fuzzseed.NewEnc().U8(2, 1).F(1, 2, 3, 4).Bytes()}},
 	},
 	"FuzzSqEuclideanCost": {
-		{"empty", []any{enc().u8(0, 0, 0, 0).b()}},
-		{"one", []any{enc().u8(1, 1, 1, 0).f(1, 2).b()}},
-		{"duplicates", []any{enc().u8(2, 2, 2, 0).f(1, 1, 1, 1, 1, 1, 1, 1).b()}},
-		{"overflow", []any{enc().u8(1, 1, 1, 0).f(1e300, -1e300).b()}},
-		{"far", []any{enc().u8(1, 1, 2, 0).f(1e6, 1e6, -1e6, -1e6).b()}},
-		{"ragged", []any{enc().u8(2, 2, 2, 1).f(1, 2, 3, 4, 5, 6, 7).b()}},
+		{Name: "empty", Args: []any{fuzzseed.NewEnc().U8(0, 0, 0, 0).Bytes()}},
+		{Name: "one", Args: []any{fuzzseed.NewEnc().U8(1, 1, 1, 0).F(1, 2).Bytes()}},
+		{Name: "duplicates", Args: []any{fuzzseed.NewEnc().U8(2, 2, 2, 0).F(1, 1, 1, 1, 1, 1, 1, 1).Bytes()}},
+		{Name: "overflow", Args: []any{fuzzseed.NewEnc().U8(1, 1, 1, 0).F(1e300, -1e300).Bytes()}},
+		{Name: "far", Args: []any{fuzzseed.NewEnc().U8(1, 1, 2, 0).F(1e6, 1e6, -1e6, -1e6).Bytes()}},
+		{Name: "ragged", Args: []any{fuzzseed.NewEnc().U8(2, 2, 2, 1).F(1, 2, 3, 4, 5, 6, 7).Bytes()}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 // FuzzEMD: EMDWithOptions returns a certified optimal plan or a clean error.
 func FuzzEMD(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, m, mode := d.n(0, 6), d.n(0, 6), d.u8()
-		a := weights(d.fs(n), mode%3)
-		b := weights(d.fs(m), mode/3%3)
-		C := d.fs(n * m)
+		d := fuzzseed.NewDec(data)
+		n, m, mode := d.N(0, 6), d.N(0, 6), d.U8()
+		a := weights(d.Fs(n), mode%3)
+		b := weights(d.Fs(m), mode/3%3)
+		C := d.Fs(n * m)
 		nArg := n
 		if mode&0x80 != 0 {
-			nArg += d.n(0, 2) - 1
+			nArg += d.N(0, 2) - 1
 		}
 		opt := discrete.Options{Unnormalized: mode&0x20 != 0, SparseOnly: mode&0x40 != 0}
 		if mode&0x10 != 0 {
-			opt.MaxIter = d.n(1, 4)
+			opt.MaxIter = d.N(1, 4)
 		}
 		sol, err := discrete.EMDWithOptions(a, b, C, nArg, m, opt)
 		if err != nil {
@@ -421,9 +272,9 @@ func certifyEMD(t *testing.T, a, b, C []float64, n, m int, opt discrete.Options,
 // zero gap; or a clean error.
 func FuzzAssignment(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, lie := d.n(0, 6), d.u8()%2 == 1
-		C := d.fs(n * n)
+		d := fuzzseed.NewDec(data)
+		n, lie := d.N(0, 6), d.U8()%2 == 1
+		C := d.Fs(n * n)
 		nArg := n
 		if lie {
 			nArg++
@@ -526,9 +377,9 @@ func permutations(n int, visit func([]int)) {
 // squared distance overflows).
 func FuzzSqEuclideanCost(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, m, dim, lie := d.n(0, 4), d.n(0, 4), d.n(0, 3), d.u8()%2 == 1
-		x, y := d.fs(n*dim), d.fs(m*dim)
+		d := fuzzseed.NewDec(data)
+		n, m, dim, lie := d.N(0, 4), d.N(0, 4), d.N(0, 3), d.U8()%2 == 1
+		x, y := d.Fs(n*dim), d.Fs(m*dim)
 		if lie && len(y) > 0 {
 			y = y[:len(y)-1]
 		}

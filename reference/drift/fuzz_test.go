@@ -18,164 +18,15 @@ package drift_test
 // Run one target: go test ./reference/drift -run '^$' -fuzz '^FuzzField$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
-	"sort"
-	"strings"
 	"testing"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/drift"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 const ulp = 0x1p-52
 
@@ -209,43 +60,43 @@ func maxAbsRows(Ms ...[][]float64) float64 {
 
 // cloudsInput: n, p, q, d, kernel byte, tau, then x, ypos, yneg.
 func cloudsInput(n, p, q, d int, kernel byte, tau float64, pts ...float64) []byte {
-	return enc().u8(byte(n), byte(p), byte(q), byte(d), kernel).f(tau).f(pts...).b()
+	return fuzzseed.NewEnc().U8(byte(n), byte(p), byte(q), byte(d), kernel).F(tau).F(pts...).Bytes()
 }
 
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzField": {
-		{"one-point", []any{cloudsInput(1, 1, 1, 1, 0, 1, 0, 1, -1)}},
-		{"duplicates", []any{cloudsInput(2, 3, 2, 1, 1, 1, 0, 0, 1, 1, 1, 2, 2)}},
-		{"equal-sets", []any{cloudsInput(2, 2, 2, 1, 0, 0.5, 0, 1, 3, 4, 3, 4)}},
-		{"tiny-tau", []any{cloudsInput(1, 2, 2, 1, 1, 1e-300, 0, 1, -1, 2, -2)}},
-		{"huge-tau", []any{cloudsInput(1, 2, 2, 1, 0, 1e300, 0, 1, -1, 2, -2)}},
-		{"far-1e6", []any{cloudsInput(1, 2, 1, 2, 1, 1, 1e6, 1e6, 0, 0, 1, 1, 0, 0)}},
-		{"huge", []any{cloudsInput(1, 1, 1, 1, 0, 1, 1e300, -1e300, 1e300)}},
-		{"max-opposite", []any{cloudsInput(1, 1, 1, 1, 0, 1, math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64)}},
-		{"empty", []any{cloudsInput(0, 1, 1, 1, 0, 1, 0, 0)}},
-		{"nan", []any{cloudsInput(1, 1, 1, 1, 0, 1, nan, 0, 0)}},
-		{"bad-kernel", []any{cloudsInput(1, 1, 1, 1, 7, 1, 0, 0, 0)}},
+		{Name: "one-point", Args: []any{cloudsInput(1, 1, 1, 1, 0, 1, 0, 1, -1)}},
+		{Name: "duplicates", Args: []any{cloudsInput(2, 3, 2, 1, 1, 1, 0, 0, 1, 1, 1, 2, 2)}},
+		{Name: "equal-sets", Args: []any{cloudsInput(2, 2, 2, 1, 0, 0.5, 0, 1, 3, 4, 3, 4)}},
+		{Name: "tiny-tau", Args: []any{cloudsInput(1, 2, 2, 1, 1, 1e-300, 0, 1, -1, 2, -2)}},
+		{Name: "huge-tau", Args: []any{cloudsInput(1, 2, 2, 1, 0, 1e300, 0, 1, -1, 2, -2)}},
+		{Name: "far-1e6", Args: []any{cloudsInput(1, 2, 1, 2, 1, 1, 1e6, 1e6, 0, 0, 1, 1, 0, 0)}},
+		{Name: "huge", Args: []any{cloudsInput(1, 1, 1, 1, 0, 1, 1e300, -1e300, 1e300)}},
+		{Name: "max-opposite", Args: []any{cloudsInput(1, 1, 1, 1, 0, 1, math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64)}},
+		{Name: "empty", Args: []any{cloudsInput(0, 1, 1, 1, 0, 1, 0, 0)}},
+		{Name: "nan", Args: []any{cloudsInput(1, 1, 1, 1, 0, 1, nan, 0, 0)}},
+		{Name: "bad-kernel", Args: []any{cloudsInput(1, 1, 1, 1, 7, 1, 0, 0, 0)}},
 	},
 	"FuzzGenerator": {
-		{"identity", []any{enc().u8(2, 1, 1, 3).f(1, 0, 0, 1, 0, 0, 0.5, 1, 0.1, 0, 1, 2, 3, 4, 5, 6).b()}},
-		{"degree2", []any{enc().u8(2, 2, 2, 3).f(1, 0, 0, 1, 0, 0, 0.5, 1, 0.1, 0, 1, 2, 3, 4, 5, 6).b()}},
-		{"duplicates", []any{enc().u8(1, 1, 1, 4).f(1, 0, 0.5, 1, 0.1, 1, 1, 1, 1).b()}},
-		{"huge", []any{enc().u8(1, 1, 1, 2).f(1e300, 1e300, 0.5, 1, 0.1, 1e300, -1e300).b()}},
-		{"one-point", []any{enc().u8(1, 1, 1, 1).f(1, 0, 0.5, 1, 0.1, 2).b()}},
+		{Name: "identity", Args: []any{fuzzseed.NewEnc().U8(2, 1, 1, 3).F(1, 0, 0, 1, 0, 0, 0.5, 1, 0.1, 0, 1, 2, 3, 4, 5, 6).Bytes()}},
+		{Name: "degree2", Args: []any{fuzzseed.NewEnc().U8(2, 2, 2, 3).F(1, 0, 0, 1, 0, 0, 0.5, 1, 0.1, 0, 1, 2, 3, 4, 5, 6).Bytes()}},
+		{Name: "duplicates", Args: []any{fuzzseed.NewEnc().U8(1, 1, 1, 4).F(1, 0, 0.5, 1, 0.1, 1, 1, 1, 1).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(1, 1, 1, 2).F(1e300, 1e300, 0.5, 1, 0.1, 1e300, -1e300).Bytes()}},
+		{Name: "one-point", Args: []any{fuzzseed.NewEnc().U8(1, 1, 1, 1).F(1, 0, 0.5, 1, 0.1, 2).Bytes()}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 // FuzzField: the kernel fields answer finitely, consistently and
 // deterministically, or with a clean error.
 func FuzzField(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, p, q, dim, kb := d.n(0, 4), d.n(0, 4), d.n(0, 4), d.n(0, 3), d.u8()
+		d := fuzzseed.NewDec(data)
+		n, p, q, dim, kb := d.N(0, 4), d.N(0, 4), d.N(0, 4), d.N(0, 3), d.U8()
 		k := drift.Kernel(kb % 3) // 0 is not a kernel
-		tau := d.f()
-		x, yp, yn := d.mat(n, dim), d.mat(p, dim), d.mat(q, dim)
+		tau := d.F()
+		x, yp, yn := d.Mat(n, dim), d.Mat(p, dim), d.Mat(q, dim)
 		if _, err := drift.ParseKernel(k.String()); err != nil && kb%3 >= 1 {
 			t.Fatalf("ParseKernel(%q): %v", k.String(), err)
 		}
@@ -290,7 +141,7 @@ func FuzzField(f *testing.F) {
 				}
 			}
 		}
-		w := d.fs(p)
+		w := d.Fs(p)
 		if B, err := drift.NormalizedField(x, yp, w, tau, k); err != nil {
 			okErr(t, "NormalizedField", err)
 		} else if len(B) != n || !finiteRows(B) {
@@ -308,8 +159,8 @@ func FuzzField(f *testing.F) {
 		} else if !numerics.AllFinite(P) {
 			t.Fatalf("Potential returned %v without an error", P)
 		}
-		steps := d.n(0, 3)
-		opt := drift.DriftOptions{Kernel: k, Tau: tau, Step: d.f(), Steps: steps, Raw: d.u8()%2 == 1}
+		steps := d.N(0, 3)
+		opt := drift.DriftOptions{Kernel: k, Tau: tau, Step: d.F(), Steps: steps, Raw: d.U8()%2 == 1}
 		if X, err := drift.DriftParticles(x, yp, opt); err != nil {
 			okErr(t, "DriftParticles", err)
 		} else if len(X) != n || !finiteRows(X) {
@@ -323,12 +174,12 @@ func FuzzField(f *testing.F) {
 // an affine drift reproduces it (least squares is exact then).
 func FuzzGenerator(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		dim, dz, degree, n := d.n(0, 3), d.n(0, 3), d.n(0, 3), d.n(0, 6)
-		A := d.mat(dim, dz)
-		b := d.fs(dim)
-		eps, tau, step := d.f(), d.f(), d.f()
-		Z := d.mat(n, dz)
+		d := fuzzseed.NewDec(data)
+		dim, dz, degree, n := d.N(0, 3), d.N(0, 3), d.N(0, 3), d.N(0, 6)
+		A := d.Mat(dim, dz)
+		b := d.Fs(dim)
+		eps, tau, step := d.F(), d.F(), d.F()
+		Z := d.Mat(n, dz)
 		g, err := drift.NewGenerator(A, b)
 		if err != nil {
 			okErr(t, "NewGenerator", err)

@@ -19,149 +19,15 @@ package entropic_test
 // Run one target: go test ./reference/entropic -run '^$' -fuzz '^FuzzSinkhorn$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
-	"sort"
-	"strings"
 	"testing"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/entropic"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 // fzMaxIter caps every solve of the fuzz targets (no hang): enough for
 // ε-scaling and Newton polishing down to eps = 1e-4·max C on these sizes.
@@ -236,7 +102,7 @@ func okErr(t *testing.T, name string, err error, valid bool) {
 // modes (a: mode%3, b: mode/3%3), the flags, then C (n·m, row-major), a, b,
 // the eps value v and the cost scale s.
 func sinkhornInput(n, m int, mode, flags byte, C, a, b []float64, v, s float64) []byte {
-	return enc().u8(byte(n), byte(m), mode, flags).f(pad(C, n*m)...).f(pad(a, n)...).f(pad(b, m)...).f(v, s).b()
+	return fuzzseed.NewEnc().U8(byte(n), byte(m), mode, flags).F(pad(C, n*m)...).F(pad(a, n)...).F(pad(b, m)...).F(v, s).Bytes()
 }
 
 // pad returns v extended with ones to length k (the values that a weight
@@ -259,12 +125,12 @@ type sinkhornCase struct {
 }
 
 func decodeSinkhorn(data []byte) sinkhornCase {
-	d := &fzDec{data}
-	n, m, mode, flags := d.n(0, 11), d.n(0, 11), d.u8(), d.u8()
-	C := d.fs(n * m)
-	a, okA := weights(d.fs(n), mode%3)
-	b, okB := weights(d.fs(m), mode/3%3)
-	v, s := d.f(), d.f()
+	d := fuzzseed.NewDec(data)
+	n, m, mode, flags := d.N(0, 11), d.N(0, 11), d.U8(), d.U8()
+	C := d.Fs(n * m)
+	a, okA := weights(d.Fs(n), mode%3)
+	b, okB := weights(d.Fs(m), mode/3%3)
+	v, s := d.F(), d.F()
 	if flags&fzScaleCost != 0 {
 		for k := range C {
 			C[k] *= s
@@ -288,29 +154,29 @@ func decodeSinkhorn(data []byte) sinkhornCase {
 	return tc
 }
 
-var sinkhornSeeds = []fzSeed{
-	{"empty", []any{sinkhornInput(0, 0, 8, 0, nil, nil, nil, 1, 0)}},
-	{"one-point", []any{sinkhornInput(1, 1, 8, 0, []float64{3}, []float64{1}, []float64{1}, 0.5, 0)}},
-	{"one-to-three", []any{sinkhornInput(1, 3, 8, 0, []float64{0, 1, 2}, []float64{1}, []float64{1, 1, 1}, 0.125, 0)}},
-	{"duplicate-points", []any{sinkhornInput(3, 2, 4, 0, []float64{0, 1, 0, 1, 0, 1}, []float64{1, 2, 3}, []float64{1, 1}, 0.01, 0)}},
-	{"zero-cost-ties", []any{sinkhornInput(3, 3, 8, 0, make([]float64, 9), nil, nil, 1e-3, 0)}},
-	{"tied-anti-diagonal", []any{sinkhornInput(2, 2, 8, fzEpsPow10, []float64{1, 0, 0, 1}, nil, nil, 3, 0)}},
-	{"eps-1e-4-maxC", []any{sinkhornInput(4, 3, 4, fzEpsPow10, []float64{0, 1, 4, 1, 0, 1, 4, 1, 0, 9, 4, 1}, []float64{1, 2, 3, 4}, []float64{1, 1, 1}, 4, 0)}},
-	{"eps-1e-20-maxC", []any{sinkhornInput(2, 2, 8, fzEpsPow10, []float64{0, 1, 2, 0.5}, nil, nil, 20, 0)}},
-	{"eps-1e-12-maxC-noplan", []any{sinkhornInput(3, 2, 8, fzEpsPow10|fzNoPlan, []float64{0, 1, 2, 0.5, 1, 1}, nil, nil, 12, 0)}},
-	{"costs-1e300", []any{sinkhornInput(2, 2, 8, fzScaleCost, []float64{1, 2, 3, 1}, nil, nil, 0.1, 1e300)}},
-	{"costs-overflow", []any{sinkhornInput(2, 2, 8, fzScaleCost, []float64{1, 2, 3, 11}, nil, nil, 0.1, math.MaxFloat64)}},
-	{"costs-near-max", []any{sinkhornInput(2, 2, 8, fzScaleCost, []float64{1, 2, 11, 0}, nil, nil, 0.01, 1.5e307)}},
-	{"costs-tiny", []any{sinkhornInput(2, 3, 8, fzScaleCost, []float64{1, 2, 3, 0, 1, 2}, nil, nil, 0.01, 1e-300)}},
-	{"eps-huge", []any{sinkhornInput(2, 2, 8, fzEpsRaw, []float64{0, 1, 1, 0}, nil, nil, math.MaxFloat64, 0)}},
-	{"eps-subnormal", []any{sinkhornInput(2, 2, 8, fzEpsRaw, []float64{0, 1, 1, 0}, nil, nil, 5e-324, 0)}},
-	{"eps-negative", []any{sinkhornInput(2, 2, 8, fzEpsRaw, []float64{0, 1, 1, 0}, nil, nil, -1, 0)}},
-	{"eps-nan", []any{sinkhornInput(2, 2, 8, fzEpsRaw, []float64{0, 1, 1, 0}, nil, nil, math.NaN(), 0)}},
-	{"nan-cost", []any{sinkhornInput(2, 2, 8, 0, []float64{0, math.NaN(), 1, 0}, nil, nil, 0.1, 0)}},
-	{"bad-mass", []any{sinkhornInput(2, 2, 0, 0, []float64{0, 1, 1, 0}, []float64{0.5, 0.6}, []float64{0.5, 0.5}, 0.1, 0)}},
-	{"zero-weight", []any{sinkhornInput(2, 2, 0, 0, []float64{0, 1, 1, 0}, []float64{1, 0}, []float64{0.5, 0.5}, 0.1, 0)}},
-	{"no-scaling-no-newton", []any{sinkhornInput(3, 3, 8, fzNoScaling|fzNoNewton|fzEpsPow10, []float64{0, 1, 4, 1, 0, 1, 4, 1, 0}, nil, nil, 2, 0)}},
-	{"stage-cap-11x2", []any{sinkhornInput(11, 2, 7, fzEpsPow10,
+var sinkhornSeeds = []fuzzseed.Seed{
+	{Name: "empty", Args: []any{sinkhornInput(0, 0, 8, 0, nil, nil, nil, 1, 0)}},
+	{Name: "one-point", Args: []any{sinkhornInput(1, 1, 8, 0, []float64{3}, []float64{1}, []float64{1}, 0.5, 0)}},
+	{Name: "one-to-three", Args: []any{sinkhornInput(1, 3, 8, 0, []float64{0, 1, 2}, []float64{1}, []float64{1, 1, 1}, 0.125, 0)}},
+	{Name: "duplicate-points", Args: []any{sinkhornInput(3, 2, 4, 0, []float64{0, 1, 0, 1, 0, 1}, []float64{1, 2, 3}, []float64{1, 1}, 0.01, 0)}},
+	{Name: "zero-cost-ties", Args: []any{sinkhornInput(3, 3, 8, 0, make([]float64, 9), nil, nil, 1e-3, 0)}},
+	{Name: "tied-anti-diagonal", Args: []any{sinkhornInput(2, 2, 8, fzEpsPow10, []float64{1, 0, 0, 1}, nil, nil, 3, 0)}},
+	{Name: "eps-1e-4-maxC", Args: []any{sinkhornInput(4, 3, 4, fzEpsPow10, []float64{0, 1, 4, 1, 0, 1, 4, 1, 0, 9, 4, 1}, []float64{1, 2, 3, 4}, []float64{1, 1, 1}, 4, 0)}},
+	{Name: "eps-1e-20-maxC", Args: []any{sinkhornInput(2, 2, 8, fzEpsPow10, []float64{0, 1, 2, 0.5}, nil, nil, 20, 0)}},
+	{Name: "eps-1e-12-maxC-noplan", Args: []any{sinkhornInput(3, 2, 8, fzEpsPow10|fzNoPlan, []float64{0, 1, 2, 0.5, 1, 1}, nil, nil, 12, 0)}},
+	{Name: "costs-1e300", Args: []any{sinkhornInput(2, 2, 8, fzScaleCost, []float64{1, 2, 3, 1}, nil, nil, 0.1, 1e300)}},
+	{Name: "costs-overflow", Args: []any{sinkhornInput(2, 2, 8, fzScaleCost, []float64{1, 2, 3, 11}, nil, nil, 0.1, math.MaxFloat64)}},
+	{Name: "costs-near-max", Args: []any{sinkhornInput(2, 2, 8, fzScaleCost, []float64{1, 2, 11, 0}, nil, nil, 0.01, 1.5e307)}},
+	{Name: "costs-tiny", Args: []any{sinkhornInput(2, 3, 8, fzScaleCost, []float64{1, 2, 3, 0, 1, 2}, nil, nil, 0.01, 1e-300)}},
+	{Name: "eps-huge", Args: []any{sinkhornInput(2, 2, 8, fzEpsRaw, []float64{0, 1, 1, 0}, nil, nil, math.MaxFloat64, 0)}},
+	{Name: "eps-subnormal", Args: []any{sinkhornInput(2, 2, 8, fzEpsRaw, []float64{0, 1, 1, 0}, nil, nil, 5e-324, 0)}},
+	{Name: "eps-negative", Args: []any{sinkhornInput(2, 2, 8, fzEpsRaw, []float64{0, 1, 1, 0}, nil, nil, -1, 0)}},
+	{Name: "eps-nan", Args: []any{sinkhornInput(2, 2, 8, fzEpsRaw, []float64{0, 1, 1, 0}, nil, nil, math.NaN(), 0)}},
+	{Name: "nan-cost", Args: []any{sinkhornInput(2, 2, 8, 0, []float64{0, math.NaN(), 1, 0}, nil, nil, 0.1, 0)}},
+	{Name: "bad-mass", Args: []any{sinkhornInput(2, 2, 0, 0, []float64{0, 1, 1, 0}, []float64{0.5, 0.6}, []float64{0.5, 0.5}, 0.1, 0)}},
+	{Name: "zero-weight", Args: []any{sinkhornInput(2, 2, 0, 0, []float64{0, 1, 1, 0}, []float64{1, 0}, []float64{0.5, 0.5}, 0.1, 0)}},
+	{Name: "no-scaling-no-newton", Args: []any{sinkhornInput(3, 3, 8, fzNoScaling|fzNoNewton|fzEpsPow10, []float64{0, 1, 4, 1, 0, 1, 4, 1, 0}, nil, nil, 2, 0)}},
+	{Name: "stage-cap-11x2", Args: []any{sinkhornInput(11, 2, 7, fzEpsPow10,
 		[]float64{0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0},
 		[]float64{0.5 + 1.0/256, 0.5 + 1.0/256, 0.5 + 1.0/256, 0.5 + 1.0/256, 0.5 + 1.0/256, 0.5 + 1.0/256,
 			0.6 - 1.2/256, 0.6 - 1.2/256, 0.6 - 1.2/256, 0.6 - 1.2/256, 0.6 - 1.2/256},
@@ -401,32 +267,32 @@ func FuzzSinkhorn(f *testing.F) {
 // dimension d, the weight modes, the flags, then x (n·d), y (m·d), a, b,
 // the eps value v and the coordinate scale s.
 func divergenceInput(n, m, d int, mode, flags byte, x, y, a, b []float64, v, s float64) []byte {
-	return enc().u8(byte(n), byte(m), byte(d), mode, flags).f(pad(x, n*d)...).f(pad(y, m*d)...).f(pad(a, n)...).f(pad(b, m)...).f(v, s).b()
+	return fuzzseed.NewEnc().U8(byte(n), byte(m), byte(d), mode, flags).F(pad(x, n*d)...).F(pad(y, m*d)...).F(pad(a, n)...).F(pad(b, m)...).F(v, s).Bytes()
 }
 
-var divergenceSeeds = []fzSeed{
-	{"empty", []any{divergenceInput(0, 0, 1, 8, 0, nil, nil, nil, nil, 1, 0)}},
-	{"dim-0", []any{divergenceInput(1, 1, 0, 8, 0, nil, nil, nil, nil, 1, 0)}},
-	{"one-point", []any{divergenceInput(1, 1, 2, 8, 0, []float64{0, 0}, []float64{3, 4}, nil, nil, 0.125, 0)}},
-	{"duplicate-points", []any{divergenceInput(3, 2, 1, 4, 0, []float64{1, 1, 1}, []float64{1, 1}, []float64{1, 2, 3}, []float64{1, 1}, 0.01, 0)}},
-	{"identical", []any{divergenceInput(3, 3, 2, 8, 0, []float64{0, 1, 2, 3, 4, 5}, []float64{0, 1, 2, 3, 4, 5}, nil, nil, 0.01, 0)}},
-	{"eps-1e-4-maxC", []any{divergenceInput(4, 3, 2, 4, fzEpsPow10, []float64{0, 0, 1, 0, 0, 1, 1, 1}, []float64{0.5, 0.5, 2, 0, 0, 2}, []float64{1, 2, 3, 4}, []float64{1, 1, 1}, 4, 0)}},
-	{"eps-1e-20-maxC", []any{divergenceInput(2, 2, 1, 8, fzEpsPow10, []float64{0, 1}, []float64{0.5, 2}, nil, nil, 20, 0)}},
-	{"coords-1e150", []any{divergenceInput(2, 2, 1, 8, fzScaleCost, []float64{1, 2}, []float64{3, 1}, nil, nil, 0.1, 1e150)}},
-	{"coords-overflow", []any{divergenceInput(2, 2, 1, 8, fzScaleCost, []float64{1, 2}, []float64{3, -11}, nil, nil, 0.1, 1e300)}},
-	{"nan-coord", []any{divergenceInput(2, 1, 1, 8, 0, []float64{0, math.NaN()}, []float64{1}, nil, nil, 0.1, 0)}},
-	{"eps-negative", []any{divergenceInput(1, 1, 1, 8, fzEpsRaw, []float64{0}, []float64{1}, nil, nil, -1, 0)}},
+var divergenceSeeds = []fuzzseed.Seed{
+	{Name: "empty", Args: []any{divergenceInput(0, 0, 1, 8, 0, nil, nil, nil, nil, 1, 0)}},
+	{Name: "dim-0", Args: []any{divergenceInput(1, 1, 0, 8, 0, nil, nil, nil, nil, 1, 0)}},
+	{Name: "one-point", Args: []any{divergenceInput(1, 1, 2, 8, 0, []float64{0, 0}, []float64{3, 4}, nil, nil, 0.125, 0)}},
+	{Name: "duplicate-points", Args: []any{divergenceInput(3, 2, 1, 4, 0, []float64{1, 1, 1}, []float64{1, 1}, []float64{1, 2, 3}, []float64{1, 1}, 0.01, 0)}},
+	{Name: "identical", Args: []any{divergenceInput(3, 3, 2, 8, 0, []float64{0, 1, 2, 3, 4, 5}, []float64{0, 1, 2, 3, 4, 5}, nil, nil, 0.01, 0)}},
+	{Name: "eps-1e-4-maxC", Args: []any{divergenceInput(4, 3, 2, 4, fzEpsPow10, []float64{0, 0, 1, 0, 0, 1, 1, 1}, []float64{0.5, 0.5, 2, 0, 0, 2}, []float64{1, 2, 3, 4}, []float64{1, 1, 1}, 4, 0)}},
+	{Name: "eps-1e-20-maxC", Args: []any{divergenceInput(2, 2, 1, 8, fzEpsPow10, []float64{0, 1}, []float64{0.5, 2}, nil, nil, 20, 0)}},
+	{Name: "coords-1e150", Args: []any{divergenceInput(2, 2, 1, 8, fzScaleCost, []float64{1, 2}, []float64{3, 1}, nil, nil, 0.1, 1e150)}},
+	{Name: "coords-overflow", Args: []any{divergenceInput(2, 2, 1, 8, fzScaleCost, []float64{1, 2}, []float64{3, -11}, nil, nil, 0.1, 1e300)}},
+	{Name: "nan-coord", Args: []any{divergenceInput(2, 1, 1, 8, 0, []float64{0, math.NaN()}, []float64{1}, nil, nil, 0.1, 0)}},
+	{Name: "eps-negative", Args: []any{divergenceInput(1, 1, 1, 8, fzEpsRaw, []float64{0}, []float64{1}, nil, nil, -1, 0)}},
 }
 
 // FuzzDivergence: Divergence on arbitrary point clouds, weights and eps.
 func FuzzDivergence(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dd := &fzDec{data}
-		n, m, d, mode, flags := dd.n(0, 6), dd.n(0, 6), dd.n(0, 3), dd.u8(), dd.u8()
-		x, y := dd.fs(n*d), dd.fs(m*d)
-		a, okA := weights(dd.fs(n), mode%3)
-		b, okB := weights(dd.fs(m), mode/3%3)
-		v, s := dd.f(), dd.f()
+		dd := fuzzseed.NewDec(data)
+		n, m, d, mode, flags := dd.N(0, 6), dd.N(0, 6), dd.N(0, 3), dd.U8(), dd.U8()
+		x, y := dd.Fs(n*d), dd.Fs(m*d)
+		a, okA := weights(dd.Fs(n), mode%3)
+		b, okB := weights(dd.Fs(m), mode/3%3)
+		v, s := dd.F(), dd.F()
 		if flags&fzScaleCost != 0 {
 			for k := range x {
 				x[k] *= s
@@ -484,9 +350,9 @@ func FuzzDivergence(f *testing.F) {
 	})
 }
 
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzSinkhorn":   sinkhornSeeds,
 	"FuzzDivergence": divergenceSeeds,
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }

@@ -20,165 +20,16 @@ package gaussian_test
 // Run one target: go test ./reference/gaussian -run '^$' -fuzz '^FuzzGaussianMaps$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/gaussian"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 const ulp = 0x1p-52
 
@@ -204,7 +55,7 @@ func finiteMat(A mat.Matrix) bool {
 // covariance decodes a d×d symmetric matrix: mode 0 reads the upper
 // triangle as is; mode 1 returns L·Lᵀ (L lower triangular read from the
 // data), positive semidefinite by construction.
-func covariance(d *fzDec, dim int, mode byte) *mat.SymDense {
+func covariance(d *fuzzseed.Dec, dim int, mode byte) *mat.SymDense {
 	if dim == 0 {
 		return nil
 	}
@@ -212,7 +63,7 @@ func covariance(d *fzDec, dim int, mode byte) *mat.SymDense {
 	if mode%2 == 0 {
 		for i := 0; i < dim; i++ {
 			for j := i; j < dim; j++ {
-				S.SetSym(i, j, d.f())
+				S.SetSym(i, j, d.F())
 			}
 		}
 		return S
@@ -220,7 +71,7 @@ func covariance(d *fzDec, dim int, mode byte) *mat.SymDense {
 	L := mat.NewDense(dim, dim, nil)
 	for i := 0; i < dim; i++ {
 		for j := 0; j <= i; j++ {
-			L.Set(i, j, d.f())
+			L.Set(i, j, d.F())
 		}
 	}
 	var P mat.Dense
@@ -272,48 +123,48 @@ func pushResidual(A mat.Matrix, S0, T mat.Matrix) float64 {
 
 // mapsInput: dim, modes, then S0, S1 entries, m0, m1, t.
 func mapsInput(dim int, modes byte, vals ...float64) []byte {
-	return enc().u8(byte(dim), modes).f(vals...).b()
+	return fuzzseed.NewEnc().U8(byte(dim), modes).F(vals...).Bytes()
 }
 
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzGaussianMaps": {
-		{"one-dim", []any{mapsInput(1, 0, 2, 3, 0, 1, 0.5)}},
-		{"identity", []any{mapsInput(2, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0.5)}},
-		{"equal", []any{mapsInput(2, 0, 2, 1, 2, 2, 1, 2, 1, 1, 1, 1, 0.5)}},
-		{"non-commuting", []any{mapsInput(2, 0, 2, 0, 1, 1, 0.5, 1, 0, 0, 0, 0, 0.25)}},
-		{"cond-1e8", []any{mapsInput(2, 0, 1e8, 0, 1, 1, 0, 1e-8, 0, 0, 0, 0, 0.75)}},
-		{"singular", []any{mapsInput(2, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0.5)}},
-		{"indefinite", []any{mapsInput(2, 0, 1, 2, 1, 1, 0, 1, 0, 0, 0, 0, 0.5)}},
-		{"huge", []any{mapsInput(1, 0, 1e300, 1e300, 1e300, -1e300, 0.5)}},
-		{"tiny", []any{mapsInput(2, 0, 1e-300, 0, 1e-300, 1e-160, 5e-161, 1e-160, 0, 0, 0, 0, 0.5)}},
-		{"ll-t", []any{mapsInput(3, 3, 1, 0.5, 1, 0.25, 0.5, 1, 2, 0, 1, 0, 0.5, 3, 0, 0, 0, 1, 1, 1, 0.125)}},
-		{"t-outside", []any{mapsInput(1, 0, 1, 2, 0, 0, 1.5)}},
+		{Name: "one-dim", Args: []any{mapsInput(1, 0, 2, 3, 0, 1, 0.5)}},
+		{Name: "identity", Args: []any{mapsInput(2, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0.5)}},
+		{Name: "equal", Args: []any{mapsInput(2, 0, 2, 1, 2, 2, 1, 2, 1, 1, 1, 1, 0.5)}},
+		{Name: "non-commuting", Args: []any{mapsInput(2, 0, 2, 0, 1, 1, 0.5, 1, 0, 0, 0, 0, 0.25)}},
+		{Name: "cond-1e8", Args: []any{mapsInput(2, 0, 1e8, 0, 1, 1, 0, 1e-8, 0, 0, 0, 0, 0.75)}},
+		{Name: "singular", Args: []any{mapsInput(2, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0.5)}},
+		{Name: "indefinite", Args: []any{mapsInput(2, 0, 1, 2, 1, 1, 0, 1, 0, 0, 0, 0, 0.5)}},
+		{Name: "huge", Args: []any{mapsInput(1, 0, 1e300, 1e300, 1e300, -1e300, 0.5)}},
+		{Name: "tiny", Args: []any{mapsInput(2, 0, 1e-300, 0, 1e-300, 1e-160, 5e-161, 1e-160, 0, 0, 0, 0, 0.5)}},
+		{Name: "ll-t", Args: []any{mapsInput(3, 3, 1, 0.5, 1, 0.25, 0.5, 1, 2, 0, 1, 0, 0.5, 3, 0, 0, 0, 1, 1, 1, 0.125)}},
+		{Name: "t-outside", Args: []any{mapsInput(1, 0, 1, 2, 0, 0, 1.5)}},
 	},
 	"FuzzMoments": {
-		{"duplicates", []any{enc().u8(3, 2, 2, 0).f(1, 1, 1, 1, 1, 1, 0, 0, 2, 2).b()}},
-		{"one-point", []any{enc().u8(1, 1, 1, 0).f(3, 4).b()}},
-		{"far-1e6", []any{enc().u8(2, 2, 1, 1).f(0, 1e6, 1, 1e6+1, 0.5, 0.5, 0.5, 0.5).b()}},
-		{"zero-weights", []any{enc().u8(2, 2, 1, 1).f(0, 5, 1, 2, 0, 1, 1, 0).b()}},
-		{"huge", []any{enc().u8(2, 1, 1, 0).f(1e300, -1e300, 0).b()}},
+		{Name: "duplicates", Args: []any{fuzzseed.NewEnc().U8(3, 2, 2, 0).F(1, 1, 1, 1, 1, 1, 0, 0, 2, 2).Bytes()}},
+		{Name: "one-point", Args: []any{fuzzseed.NewEnc().U8(1, 1, 1, 0).F(3, 4).Bytes()}},
+		{Name: "far-1e6", Args: []any{fuzzseed.NewEnc().U8(2, 2, 1, 1).F(0, 1e6, 1, 1e6+1, 0.5, 0.5, 0.5, 0.5).Bytes()}},
+		{Name: "zero-weights", Args: []any{fuzzseed.NewEnc().U8(2, 2, 1, 1).F(0, 5, 1, 2, 0, 1, 1, 0).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(2, 1, 1, 0).F(1e300, -1e300, 0).Bytes()}},
 	},
 	"FuzzNormal": {
-		{"half", []any{enc().f(0.5, 0).b()}},
-		{"tails", []any{enc().f(1e-300, 38).b()}},
-		{"edges", []any{enc().f(0, 1).b()}},
-		{"subnormal", []any{enc().f(5e-324, -38.5).b()}},
+		{Name: "half", Args: []any{fuzzseed.NewEnc().F(0.5, 0).Bytes()}},
+		{Name: "tails", Args: []any{fuzzseed.NewEnc().F(1e-300, 38).Bytes()}},
+		{Name: "edges", Args: []any{fuzzseed.NewEnc().F(0, 1).Bytes()}},
+		{Name: "subnormal", Args: []any{fuzzseed.NewEnc().F(5e-324, -38.5).Bytes()}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 // FuzzGaussianMaps: the Bures distance and the Gaussian maps.
 func FuzzGaussianMaps(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		dim, modes := d.n(0, 4), d.u8()
+		d := fuzzseed.NewDec(data)
+		dim, modes := d.N(0, 4), d.U8()
 		S0, S1 := covariance(d, dim, modes), covariance(d, dim, modes>>1)
-		m0, m1 := d.fs(dim), d.fs(dim)
-		tt := d.f()
+		m0, m1 := d.Fs(dim), d.Fs(dim)
+		tt := d.F()
 		// Magnitudes first: gonum's EigenSym (in cond) panics ("cto is
 		// NaN") on entries near MaxFloat64, where its scaling overflows.
 		well := dim > 0 && numerics.MatMaxAbs(S0) < 1e100 && numerics.MatMaxAbs(S1) < 1e100 &&
@@ -407,7 +258,7 @@ func FuzzGaussianMaps(f *testing.F) {
 				t.Fatalf("KnotheRosenblattApply = %v without an error", y)
 			}
 		}
-		lam := d.fs(dim)
+		lam := d.Fs(dim)
 		if W, err := gaussian.WeightedBrenierMap(S0, S1, lam); err != nil {
 			okErr(t, "WeightedBrenierMap", err)
 		} else if !finiteMat(W) {
@@ -443,12 +294,12 @@ func FuzzGaussianMaps(f *testing.F) {
 // and is 0 for a cloud against itself.
 func FuzzMoments(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, m, dim, useW := d.n(0, 4), d.n(0, 4), d.n(0, 3), d.u8()%2 == 1
-		x, y := d.mat(n, dim), d.mat(m, dim)
+		d := fuzzseed.NewDec(data)
+		n, m, dim, useW := d.N(0, 4), d.N(0, 4), d.N(0, 3), d.U8()%2 == 1
+		x, y := d.Mat(n, dim), d.Mat(m, dim)
 		var a, b []float64
 		if useW {
-			a, b = d.fs(n), d.fs(m)
+			a, b = d.Fs(n), d.Fs(m)
 		}
 		if mean, S, err := gaussian.Moments(x, a); err != nil {
 			okErr(t, "Moments", err)
@@ -492,8 +343,8 @@ func FuzzMoments(f *testing.F) {
 // not flat.
 func FuzzNormal(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		u, z := d.f(), d.f()
+		d := fuzzseed.NewDec(data)
+		u, z := d.F(), d.F()
 		q := gaussian.NormalQuantile(u)
 		switch {
 		case math.IsNaN(u) || u < 0 || u > 1:

@@ -18,167 +18,19 @@ package interp_test
 // Run one target: go test ./reference/interp -run '^$' -fuzz '^FuzzNoising$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/interp"
 	"github.com/otverify/otverify/reference/mixture"
 	"github.com/otverify/otverify/reference/schedule"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 const ulp = 0x1p-52
 
@@ -206,37 +58,37 @@ func normalise(v []float64) []float64 {
 
 var schedules = []string{"linear", "vp", "cosine", "overshoot"}
 
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzNoising": {
-		{"linear-two-atoms", []any{enc().u8(2, 1, 0).f(1, 1, -1, 1, 1, 0.5, 0.5).b()}},
-		{"vp-far-1e6", []any{enc().u8(2, 1, 1).f(1, 1, -1, 1, 1, 0.5, 1e6).b()}},
-		{"cosine-duplicates", []any{enc().u8(2, 1, 2).f(1, 1, 2, 2, 1, 0.5, 2).b()}},
-		{"overshoot-half", []any{enc().u8(2, 1, 3).f(1, 1, -1, 1, 1, 0.5, 0.25).b()}},
-		{"small-t", []any{enc().u8(2, 1, 0).f(1, 1, -1, 1, 1, 1e-300, 0.25).b()}},
-		{"tiny-sigma", []any{enc().u8(1, 1, 1).f(1, 0, 1e-300, 0.5, 0.25).b()}},
-		{"huge", []any{enc().u8(1, 1, 0).f(1, 1e300, 1, 0.5, -1e300).b()}},
+		{Name: "linear-two-atoms", Args: []any{fuzzseed.NewEnc().U8(2, 1, 0).F(1, 1, -1, 1, 1, 0.5, 0.5).Bytes()}},
+		{Name: "vp-far-1e6", Args: []any{fuzzseed.NewEnc().U8(2, 1, 1).F(1, 1, -1, 1, 1, 0.5, 1e6).Bytes()}},
+		{Name: "cosine-duplicates", Args: []any{fuzzseed.NewEnc().U8(2, 1, 2).F(1, 1, 2, 2, 1, 0.5, 2).Bytes()}},
+		{Name: "overshoot-half", Args: []any{fuzzseed.NewEnc().U8(2, 1, 3).F(1, 1, -1, 1, 1, 0.5, 0.25).Bytes()}},
+		{Name: "small-t", Args: []any{fuzzseed.NewEnc().U8(2, 1, 0).F(1, 1, -1, 1, 1, 1e-300, 0.25).Bytes()}},
+		{Name: "tiny-sigma", Args: []any{fuzzseed.NewEnc().U8(1, 1, 1).F(1, 0, 1e-300, 0.5, 0.25).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(1, 1, 0).F(1, 1e300, 1, 0.5, -1e300).Bytes()}},
 	},
 	"FuzzCoupling": {
-		{"product", []any{enc().u8(2, 2, 1, 0).f(0, 1, 1, 1, 2, 3, 1, 1, 0.5).b()}},
-		{"permutation", []any{enc().u8(2, 2, 1, 1).f(0, 1, 1, 1, 2, 3, 1, 1, 0.5).b()}},
-		{"exact-ot", []any{enc().u8(3, 2, 1, 2).f(0, 1, 2, 1, 1, 1, 5, 6, 1, 1, 0.25).b()}},
-		{"duplicates", []any{enc().u8(2, 2, 1, 0).f(1, 1, 1, 1, 1, 1, 1, 1, 0.5).b()}},
-		{"t-end", []any{enc().u8(1, 1, 1, 0).f(0, 1, 1, 1, 1).b()}},
-		{"far-1e6", []any{enc().u8(2, 1, 1, 2).f(0, 1e6, 1, 1, 3, 1, 0.5).b()}},
+		{Name: "product", Args: []any{fuzzseed.NewEnc().U8(2, 2, 1, 0).F(0, 1, 1, 1, 2, 3, 1, 1, 0.5).Bytes()}},
+		{Name: "permutation", Args: []any{fuzzseed.NewEnc().U8(2, 2, 1, 1).F(0, 1, 1, 1, 2, 3, 1, 1, 0.5).Bytes()}},
+		{Name: "exact-ot", Args: []any{fuzzseed.NewEnc().U8(3, 2, 1, 2).F(0, 1, 2, 1, 1, 1, 5, 6, 1, 1, 0.25).Bytes()}},
+		{Name: "duplicates", Args: []any{fuzzseed.NewEnc().U8(2, 2, 1, 0).F(1, 1, 1, 1, 1, 1, 1, 1, 0.5).Bytes()}},
+		{Name: "t-end", Args: []any{fuzzseed.NewEnc().U8(1, 1, 1, 0).F(0, 1, 1, 1, 1).Bytes()}},
+		{Name: "far-1e6", Args: []any{fuzzseed.NewEnc().U8(2, 1, 1, 2).F(0, 1e6, 1, 1, 3, 1, 0.5).Bytes()}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 // FuzzNoising: Z_t = a_t X + b_t Y for Dirac data X and Y ~ N(0, σ² I).
 func FuzzNoising(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		k, dim, si := d.n(0, 3), d.n(0, 2), d.u8()
-		w := normalise(d.fs(k))
-		mu := d.mat(k, dim)
-		sigma, tt := d.f(), d.f()
-		z := d.fs(dim)
+		d := fuzzseed.NewDec(data)
+		k, dim, si := d.N(0, 3), d.N(0, 2), d.U8()
+		w := normalise(d.Fs(k))
+		mu := d.Mat(k, dim)
+		sigma, tt := d.F(), d.F()
+		z := d.Fs(dim)
 		m, err := mixture.NewDiracs(w, mu)
 		if err != nil {
 			okErr(t, "NewDiracs", err)
@@ -329,11 +181,11 @@ func FuzzNoising(f *testing.F) {
 // FuzzCoupling: the couplings and the flow-matching losses.
 func FuzzCoupling(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, m, dim, kind := d.n(0, 3), d.n(0, 3), d.n(0, 2), d.u8()%4
-		x, y := d.mat(n, dim), d.mat(m, dim)
-		a, b := normalise(d.fs(n)), normalise(d.fs(m))
-		tt := d.f()
+		d := fuzzseed.NewDec(data)
+		n, m, dim, kind := d.N(0, 3), d.N(0, 3), d.N(0, 2), d.U8()%4
+		x, y := d.Mat(n, dim), d.Mat(m, dim)
+		a, b := normalise(d.Fs(n)), normalise(d.Fs(m))
+		tt := d.F()
 		var c *interp.Coupling
 		var err error
 		switch kind {

@@ -15,182 +15,33 @@ package maxent_test
 // Run: go test ./reference/maxent -run '^$' -fuzz '^FuzzMaxEnt$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/maxent"
 )
 
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
-
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzMaxEnt": {
-		{"interval", []any{enc().u8(8, 0, 0).f(0, 1, 0, 0).b()}},
-		{"gaussian", []any{enc().u8(16, 1, 1).f(-4, 4, 0.5, 1).b()}},
-		{"narrow", []any{enc().u8(16, 1, 1).f(-4, 4, 0, 1e-8).b()}},
-		{"infeasible", []any{enc().u8(8, 1, 0).f(0, 1, 0.5, 10).b()}},
-		{"huge-range", []any{enc().u8(8, 0, 1).f(-1e300, 1e300, 0, 1).b()}},
-		{"tiny-cells", []any{enc().u8(4, 1, 1).f(0, 1e-300, 5e-301, 1e-603).b()}},
+		{Name: "interval", Args: []any{fuzzseed.NewEnc().U8(8, 0, 0).F(0, 1, 0, 0).Bytes()}},
+		{Name: "gaussian", Args: []any{fuzzseed.NewEnc().U8(16, 1, 1).F(-4, 4, 0.5, 1).Bytes()}},
+		{Name: "narrow", Args: []any{fuzzseed.NewEnc().U8(16, 1, 1).F(-4, 4, 0, 1e-8).Bytes()}},
+		{Name: "infeasible", Args: []any{fuzzseed.NewEnc().U8(8, 1, 0).F(0, 1, 0.5, 10).Bytes()}},
+		{Name: "huge-range", Args: []any{fuzzseed.NewEnc().U8(8, 0, 1).F(-1e300, 1e300, 0, 1).Bytes()}},
+		{Name: "tiny-cells", Args: []any{fuzzseed.NewEnc().U8(4, 1, 1).F(0, 1e-300, 5e-301, 1e-603).Bytes()}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 func FuzzMaxEnt(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		M, kind, metric := d.n(0, 40), d.u8()%2, maxent.Metric(d.u8()%2)
-		a, b, mu, s2 := d.f(), d.f(), d.f(), d.f()
+		d := fuzzseed.NewDec(data)
+		M, kind, metric := d.N(0, 40), d.U8()%2, maxent.Metric(d.U8()%2)
+		a, b, mu, s2 := d.F(), d.F(), d.F(), d.F()
 		okErr := func(name string, err error) {
 			t.Helper()
 			if !errors.Is(err, numerics.ErrInvalid) && !errors.Is(err, numerics.ErrNotConverged) {
@@ -216,7 +67,7 @@ func FuzzMaxEnt(f *testing.F) {
 		// A positive density from the data, then its information projection.
 		q := make([]float64, M)
 		for i := range q {
-			q[i] = 1 + math.Abs(math.Mod(d.f(), 4))
+			q[i] = 1 + math.Abs(math.Mod(d.F(), 4))
 			if math.IsNaN(q[i]) {
 				q[i] = 1
 			}

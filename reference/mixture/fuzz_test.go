@@ -17,165 +17,16 @@ package mixture_test
 // Run one target: go test ./reference/mixture -run '^$' -fuzz '^FuzzMixture$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
-	"sort"
-	"strings"
 	"testing"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/mixture"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 const ulp = 0x1p-52
 
@@ -189,31 +40,31 @@ func okErr(t *testing.T, name string, err error) {
 // mixInput: k, d, mode (bit 0: normalise w; bit 1: Diracs), then w, mu, s2,
 // z, sigma, a, nu.
 func mixInput(k, d int, mode byte, vals ...float64) []byte {
-	return enc().u8(byte(k), byte(d), mode).f(vals...).b()
+	return fuzzseed.NewEnc().U8(byte(k), byte(d), mode).F(vals...).Bytes()
 }
 
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzMixture": {
-		{"one-gaussian", []any{mixInput(1, 1, 1, 1, 0, 1, 0.5, 1, 1, 0.5)}},
-		{"two-atoms", []any{mixInput(2, 1, 3, 1, 1, -1, 1, 0, 0, 0.25, 0.5, 1, 0.5)}},
-		{"duplicate-atoms", []any{mixInput(2, 1, 3, 1, 1, 2, 2, 0, 0, 2, 0.5, 1, 0.5)}},
-		{"far-1e6", []any{mixInput(2, 2, 1, 1, 3, 0, 0, 1, 1, 1, 0.5, 1e6, 1e6, 0.5, 1, 0.5)}},
-		{"far-1e6-diracs", []any{mixInput(2, 1, 3, 1, 1, 0, 1, 0, 0, 1e6, 0.125, 1, 1)}},
-		{"tiny-sigma", []any{mixInput(2, 1, 3, 1, 1, 0, 1, 0, 0, 0.5, 1e-300, 1, 1)}},
-		{"huge", []any{mixInput(1, 1, 1, 1, 1e300, 1, -1e300, 1, 1, 1)}},
-		{"tiny-variance", []any{mixInput(2, 1, 1, 1, 1, 0, 1, 5e-324, 1e-300, 0.5, 1, 1, 1)}},
-		{"bad-weights", []any{mixInput(2, 1, 0, 0.5, 0.6, 0, 1, 1, 1, 0, 1, 1, 1)}},
-		{"nan", []any{mixInput(1, 1, 1, 1, math.NaN(), 1, 0, 1, 1, 1)}},
+		{Name: "one-gaussian", Args: []any{mixInput(1, 1, 1, 1, 0, 1, 0.5, 1, 1, 0.5)}},
+		{Name: "two-atoms", Args: []any{mixInput(2, 1, 3, 1, 1, -1, 1, 0, 0, 0.25, 0.5, 1, 0.5)}},
+		{Name: "duplicate-atoms", Args: []any{mixInput(2, 1, 3, 1, 1, 2, 2, 0, 0, 2, 0.5, 1, 0.5)}},
+		{Name: "far-1e6", Args: []any{mixInput(2, 2, 1, 1, 3, 0, 0, 1, 1, 1, 0.5, 1e6, 1e6, 0.5, 1, 0.5)}},
+		{Name: "far-1e6-diracs", Args: []any{mixInput(2, 1, 3, 1, 1, 0, 1, 0, 0, 1e6, 0.125, 1, 1)}},
+		{Name: "tiny-sigma", Args: []any{mixInput(2, 1, 3, 1, 1, 0, 1, 0, 0, 0.5, 1e-300, 1, 1)}},
+		{Name: "huge", Args: []any{mixInput(1, 1, 1, 1, 1e300, 1, -1e300, 1, 1, 1)}},
+		{Name: "tiny-variance", Args: []any{mixInput(2, 1, 1, 1, 1, 0, 1, 5e-324, 1e-300, 0.5, 1, 1, 1)}},
+		{Name: "bad-weights", Args: []any{mixInput(2, 1, 0, 0.5, 0.6, 0, 1, 1, 1, 0, 1, 1, 1)}},
+		{Name: "nan", Args: []any{mixInput(1, 1, 1, 1, math.NaN(), 1, 0, 1, 1, 1)}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 func FuzzMixture(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		k, dim, mode := d.n(0, 4), d.n(0, 3), d.u8()
-		w := d.fs(k)
+		d := fuzzseed.NewDec(data)
+		k, dim, mode := d.N(0, 4), d.N(0, 3), d.U8()
+		w := d.Fs(k)
 		if mode&1 == 1 {
 			s := 0.0
 			for _, v := range w {
@@ -225,10 +76,10 @@ func FuzzMixture(f *testing.F) {
 				}
 			}
 		}
-		mu := d.mat(k, dim)
-		s2 := d.fs(k)
-		z := d.fs(dim)
-		sigma, a, nu := d.f(), d.f(), d.f()
+		mu := d.Mat(k, dim)
+		s2 := d.Fs(k)
+		z := d.Fs(dim)
+		sigma, a, nu := d.F(), d.F(), d.F()
 		var m *mixture.Mixture
 		var err error
 		if mode&2 == 2 {
@@ -347,7 +198,7 @@ func FuzzMixture(f *testing.F) {
 		} else if A.K() != k {
 			t.Fatalf("Affine changed K")
 		}
-		n := d.n(0, 5)
+		n := d.N(0, 5)
 		rng := func() *rand.Rand { return rand.New(rand.NewPCG(uint64(n), 3)) }
 		X, comp, err := m.Sample(rng(), n)
 		if err != nil {

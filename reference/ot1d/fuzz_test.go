@@ -16,166 +16,18 @@ package ot1d_test
 // Run one target: go test ./reference/ot1d -run '^$' -fuzz '^FuzzWpp$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
-	"strings"
 	"testing"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/discrete"
 	"github.com/otverify/otverify/reference/ot1d"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 const ulp = 0x1p-52
 
@@ -218,7 +70,7 @@ func okErr(t *testing.T, name string, err error) {
 // twoMeasures encodes the common input: sizes n, m, weight modes (a: mode%3,
 // b: mode/3%3), the p mode (0: 1, 1: 2, 2: 1 + |v|, 3: v), then x, a, y, b, v.
 func twoMeasures(n, m int, mode, pmode byte, x, a, y, b []float64, v float64) []byte {
-	return enc().u8(byte(n), byte(m), mode, pmode).f(x...).f(a...).f(y...).f(b...).f(v).b()
+	return fuzzseed.NewEnc().U8(byte(n), byte(m), mode, pmode).F(x...).F(a...).F(y...).F(b...).F(v).Bytes()
 }
 
 type input struct {
@@ -227,13 +79,13 @@ type input struct {
 }
 
 func decodeTwo(data []byte) input {
-	d := &fzDec{data}
-	n, m, mode, pmode := d.n(0, 7), d.n(0, 7), d.u8(), d.u8()%4
-	in := input{x: d.fs(n)}
-	in.a = weights(d.fs(n), mode%3)
-	in.y = d.fs(m)
-	in.b = weights(d.fs(m), mode/3%3)
-	v := d.f()
+	d := fuzzseed.NewDec(data)
+	n, m, mode, pmode := d.N(0, 7), d.N(0, 7), d.U8(), d.U8()%4
+	in := input{x: d.Fs(n)}
+	in.a = weights(d.Fs(n), mode%3)
+	in.y = d.Fs(m)
+	in.b = weights(d.Fs(m), mode/3%3)
+	v := d.F()
 	switch pmode {
 	case 0:
 		in.p = 1
@@ -247,44 +99,44 @@ func decodeTwo(data []byte) input {
 	return in
 }
 
-var twoSeeds = []fzSeed{
-	{"empty", []any{twoMeasures(0, 0, 0, 0, nil, nil, nil, nil, 0)}},
-	{"one-point", []any{twoMeasures(1, 1, 0, 1, []float64{3}, []float64{1}, []float64{-2}, []float64{1}, 0)}},
-	{"duplicates", []any{twoMeasures(3, 2, 8, 1, []float64{1, 1, 1}, nil, []float64{1, 1}, nil, 0)}},
-	{"ties-p1", []any{twoMeasures(2, 2, 8, 0, []float64{0, 1}, nil, []float64{0, 1}, nil, 0)}},
-	{"zero-weights", []any{twoMeasures(3, 3, 4, 1, []float64{0, 1, 2}, []float64{0, 1, 0}, []float64{2, 1, 0}, []float64{1, 0, 0}, 0)}},
-	{"huge", []any{twoMeasures(2, 2, 8, 1, []float64{1e300, -1e300}, nil, []float64{-1e300, 1e300}, nil, 0)}},
-	{"max", []any{twoMeasures(1, 1, 8, 0, []float64{math.MaxFloat64}, nil, []float64{-math.MaxFloat64}, nil, 0)}},
-	{"tiny", []any{twoMeasures(2, 2, 4, 1, []float64{1e-300, 5e-324}, []float64{5e-324, 1}, []float64{0, -1e-300}, []float64{1, 1e-300}, 0)}},
-	{"far", []any{twoMeasures(2, 2, 8, 2, []float64{0, 1}, nil, []float64{1e6, 1e6 + 1}, nil, 0.5)}},
-	{"large-p", []any{twoMeasures(2, 2, 8, 3, []float64{0, 3}, nil, []float64{1, 2}, nil, 1e6)}},
-	{"p-below-1", []any{twoMeasures(2, 2, 8, 3, []float64{0, 3}, nil, []float64{1, 2}, nil, 0.5)}},
-	{"nan", []any{twoMeasures(2, 2, 8, 1, []float64{nan, 3}, nil, []float64{1, 2}, nil, 0)}},
-	{"bad-mass", []any{twoMeasures(2, 2, 0, 1, []float64{0, 3}, []float64{0.5, 0.6}, []float64{1, 2}, []float64{0.5, 0.5}, 0)}},
-	{"negative-weight", []any{twoMeasures(2, 1, 0, 1, []float64{0, 3}, []float64{1.5, -0.5}, []float64{1}, []float64{1}, 0)}},
+var twoSeeds = []fuzzseed.Seed{
+	{Name: "empty", Args: []any{twoMeasures(0, 0, 0, 0, nil, nil, nil, nil, 0)}},
+	{Name: "one-point", Args: []any{twoMeasures(1, 1, 0, 1, []float64{3}, []float64{1}, []float64{-2}, []float64{1}, 0)}},
+	{Name: "duplicates", Args: []any{twoMeasures(3, 2, 8, 1, []float64{1, 1, 1}, nil, []float64{1, 1}, nil, 0)}},
+	{Name: "ties-p1", Args: []any{twoMeasures(2, 2, 8, 0, []float64{0, 1}, nil, []float64{0, 1}, nil, 0)}},
+	{Name: "zero-weights", Args: []any{twoMeasures(3, 3, 4, 1, []float64{0, 1, 2}, []float64{0, 1, 0}, []float64{2, 1, 0}, []float64{1, 0, 0}, 0)}},
+	{Name: "huge", Args: []any{twoMeasures(2, 2, 8, 1, []float64{1e300, -1e300}, nil, []float64{-1e300, 1e300}, nil, 0)}},
+	{Name: "max", Args: []any{twoMeasures(1, 1, 8, 0, []float64{math.MaxFloat64}, nil, []float64{-math.MaxFloat64}, nil, 0)}},
+	{Name: "tiny", Args: []any{twoMeasures(2, 2, 4, 1, []float64{1e-300, 5e-324}, []float64{5e-324, 1}, []float64{0, -1e-300}, []float64{1, 1e-300}, 0)}},
+	{Name: "far", Args: []any{twoMeasures(2, 2, 8, 2, []float64{0, 1}, nil, []float64{1e6, 1e6 + 1}, nil, 0.5)}},
+	{Name: "large-p", Args: []any{twoMeasures(2, 2, 8, 3, []float64{0, 3}, nil, []float64{1, 2}, nil, 1e6)}},
+	{Name: "p-below-1", Args: []any{twoMeasures(2, 2, 8, 3, []float64{0, 3}, nil, []float64{1, 2}, nil, 0.5)}},
+	{Name: "nan", Args: []any{twoMeasures(2, 2, 8, 1, []float64{nan, 3}, nil, []float64{1, 2}, nil, 0)}},
+	{Name: "bad-mass", Args: []any{twoMeasures(2, 2, 0, 1, []float64{0, 3}, []float64{0.5, 0.6}, []float64{1, 2}, []float64{0.5, 0.5}, 0)}},
+	{Name: "negative-weight", Args: []any{twoMeasures(2, 1, 0, 1, []float64{0, 3}, []float64{1.5, -0.5}, []float64{1}, []float64{1}, 0)}},
 }
 
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzWpp":      twoSeeds,
 	"FuzzCoupling": twoSeeds,
 	"FuzzQuantile": {
-		{"empty", []any{enc().u8(0, 0, 0).b()}},
-		{"one-point", []any{enc().u8(1, 0, 1).f(2, 1, 0.5).b()}},
-		{"dyadic-jump", []any{enc().u8(3, 0, 3).f(3, 1, 2, 0.25, 0.25, 0.5, 0.25, 0.5, 1).b()}},
-		{"duplicates", []any{enc().u8(3, 2, 2).f(1, 1, 1, 0, 0, 0, 0, 1).b()}},
-		{"zero-weights", []any{enc().u8(3, 0, 3).f(5, 1, 3, 0, 1, 0, 0, 0.5, 1).b()}},
-		{"u-outside", []any{enc().u8(2, 2, 2).f(0, 1, 0, 0, -0.5, 1.5).b()}},
-		{"huge", []any{enc().u8(2, 2, 2).f(1e300, -1e300, 0, 0, 0.3, 0.7).b()}},
-		{"nan-u", []any{enc().u8(1, 0, 1).f(2, 1, nan).b()}},
+		{Name: "empty", Args: []any{fuzzseed.NewEnc().U8(0, 0, 0).Bytes()}},
+		{Name: "one-point", Args: []any{fuzzseed.NewEnc().U8(1, 0, 1).F(2, 1, 0.5).Bytes()}},
+		{Name: "dyadic-jump", Args: []any{fuzzseed.NewEnc().U8(3, 0, 3).F(3, 1, 2, 0.25, 0.25, 0.5, 0.25, 0.5, 1).Bytes()}},
+		{Name: "duplicates", Args: []any{fuzzseed.NewEnc().U8(3, 2, 2).F(1, 1, 1, 0, 0, 0, 0, 1).Bytes()}},
+		{Name: "zero-weights", Args: []any{fuzzseed.NewEnc().U8(3, 0, 3).F(5, 1, 3, 0, 1, 0, 0, 0.5, 1).Bytes()}},
+		{Name: "u-outside", Args: []any{fuzzseed.NewEnc().U8(2, 2, 2).F(0, 1, 0, 0, -0.5, 1.5).Bytes()}},
+		{Name: "huge", Args: []any{fuzzseed.NewEnc().U8(2, 2, 2).F(1e300, -1e300, 0, 0, 0.3, 0.7).Bytes()}},
+		{Name: "nan-u", Args: []any{fuzzseed.NewEnc().U8(1, 0, 1).F(2, 1, nan).Bytes()}},
 	},
 	"FuzzSample": {
-		{"one-point", []any{enc().u8(1, 0, 5, 1, 2).f(2, 1).b()}},
-		{"zero-weights", []any{enc().u8(3, 0, 10, 1, 2).f(5, 1, 3, 0, 1, 0).b()}},
-		{"empty", []any{enc().u8(0, 0, 10, 1, 2).b()}},
+		{Name: "one-point", Args: []any{fuzzseed.NewEnc().U8(1, 0, 5, 1, 2).F(2, 1).Bytes()}},
+		{Name: "zero-weights", Args: []any{fuzzseed.NewEnc().U8(3, 0, 10, 1, 2).F(5, 1, 3, 0, 1, 0).Bytes()}},
+		{Name: "empty", Args: []any{fuzzseed.NewEnc().U8(0, 0, 10, 1, 2).Bytes()}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 // FuzzWpp: Wpp equals the exact LP optimum of Σ |x_i − y_j|^p π_ij (discrete.EMD
 // on the explicit cost) within 1e-12 of the largest cost plus rounding, and
@@ -462,11 +314,11 @@ func naiveQuantile(x, a []float64, u float64) (q float64, ok bool) {
 // a nondecreasing function in [0, 1 + MassTol]; or a clean error.
 func FuzzQuantile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, mode, k := d.n(0, 7), d.u8(), d.n(0, 5)
-		x := d.fs(n)
-		a := weights(d.fs(n), mode%3)
-		u := d.fs(k)
+		d := fuzzseed.NewDec(data)
+		n, mode, k := d.N(0, 7), d.U8(), d.N(0, 5)
+		x := d.Fs(n)
+		a := weights(d.Fs(n), mode%3)
+		u := d.Fs(k)
 		q, err := ot1d.Quantiles(x, a, u)
 		M, errM := ot1d.NewMeasure(x, a)
 		if err != nil {
@@ -520,10 +372,10 @@ func FuzzQuantile(f *testing.F) {
 // agree, and draw only atoms of positive weight; or a clean error.
 func FuzzSample(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		n, mode, k, s1, s2 := d.n(0, 7), d.u8(), d.n(0, 64)-1, d.u8(), d.u8()
-		x := d.fs(n)
-		a := weights(d.fs(n), mode%3)
+		d := fuzzseed.NewDec(data)
+		n, mode, k, s1, s2 := d.N(0, 7), d.U8(), d.N(0, 64)-1, d.U8(), d.U8()
+		x := d.Fs(n)
+		a := weights(d.Fs(n), mode%3)
 		rng := func() *rand.Rand { return rand.New(rand.NewPCG(uint64(s1), uint64(s2))) }
 		s, err := ot1d.Sample(rng(), x, a, k)
 		if err != nil {

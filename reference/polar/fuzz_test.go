@@ -17,165 +17,17 @@ package polar_test
 // Run one target: go test ./reference/polar -run '^$' -fuzz '^FuzzRearrange$' -fuzztime 60s -parallel 1
 
 import (
-	"encoding/binary"
 	"errors"
-	"flag"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/otverify/otverify/internal/fuzzseed"
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/polar"
 )
-
-// ---------------------------------------------------------------------------
-// Fuzz data encoding (the same in every package's fuzz_test.go).
-
-// fzSpecial are the values that bytes 0xC0–0xEF decode to (index b mod 16).
-var fzSpecial = [16]float64{
-	0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300, 1e300, -1e300,
-	5e-324, math.MaxFloat64, -math.MaxFloat64, math.NaN(), math.Inf(1), math.Inf(-1), 1e8, 1e-8,
-}
-
-// fzDec decodes fuzz bytes: a byte b < 0xC0 is the float (b − 96)/8 (a grid
-// of step 1/8 in [−12, 11.875], so ties and duplicates are frequent);
-// 0xC0–0xEF are fzSpecial[b mod 16]; 0xF0–0xFF are followed by 8 bytes
-// holding a raw IEEE-754 value (little endian). Exhausted input reads as 0.
-type fzDec struct{ b []byte }
-
-func (d *fzDec) u8() byte {
-	if len(d.b) == 0 {
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-// n returns an int in [lo, hi].
-func (d *fzDec) n(lo, hi int) int { return lo + int(d.u8())%(hi-lo+1) }
-
-func (d *fzDec) f() float64 {
-	b := d.u8()
-	switch {
-	case b < 0xC0:
-		return float64(int(b)-96) / 8
-	case b < 0xF0:
-		return fzSpecial[b%16]
-	}
-	if len(d.b) < 8 {
-		d.b = nil
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *fzDec) fs(n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = d.f()
-	}
-	return x
-}
-
-func (d *fzDec) mat(r, c int) [][]float64 {
-	M := make([][]float64, r)
-	for i := range M {
-		M[i] = d.fs(c)
-	}
-	return M
-}
-
-// fzEnc builds fuzz inputs for the seed corpora (the inverse of fzDec).
-type fzEnc []byte
-
-func (e *fzEnc) u8(b ...byte) *fzEnc { *e = append(*e, b...); return e }
-
-func (e *fzEnc) f(xs ...float64) *fzEnc {
-	for _, v := range xs {
-		if g := v * 8; g == math.Trunc(g) && g >= -96 && g < 96 && !(v == 0 && math.Signbit(v)) {
-			*e = append(*e, byte(int(g)+96))
-			continue
-		}
-		*e = append(*e, 0xFF)
-		*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(v))
-	}
-	return e
-}
-
-func (e *fzEnc) rows(M ...[]float64) *fzEnc {
-	for _, r := range M {
-		e.f(r...)
-	}
-	return e
-}
-
-// fzSeed is one seed input of a fuzz target.
-type fzSeed struct {
-	name string
-	args []any // []byte or string, in the target's argument order
-}
-
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-* from the fzSeeds table")
-
-// fzCorpusFile is the content of a seed file in the format of go test fuzz v1.
-func fzCorpusFile(args []any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		default:
-			panic(fmt.Sprintf("fuzz seed argument of type %T", a))
-		}
-	}
-	return b.String()
-}
-
-// fzCheckSeeds writes (with -fuzzseeds.write) or checks the seed corpora.
-func fzCheckSeeds(t *testing.T, seeds map[string][]fzSeed) {
-	targets := make([]string, 0, len(seeds))
-	for k := range seeds {
-		targets = append(targets, k)
-	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		for _, s := range seeds[target] {
-			path := filepath.Join("testdata", "fuzz", target, "seed-"+s.name)
-			want := fzCorpusFile(s.args)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
-		}
-	}
-}
-
-func enc() *fzEnc { return &fzEnc{} }
-
-func (e *fzEnc) b() []byte { return *e }
-
-// ---------------------------------------------------------------------------
 
 func okErr(t *testing.T, name string, err error) {
 	t.Helper()
@@ -186,8 +38,8 @@ func okErr(t *testing.T, name string, err error) {
 
 // cubeMap decodes a map of dimension dim: kind 0 permutation, 1
 // reflection, 2 shift, 3 shear, 4 composition of two.
-func cubeMap(d *fzDec, dim int, depth int) polar.CubeMap {
-	kind := d.u8() % 5
+func cubeMap(d *fuzzseed.Dec, dim int, depth int) polar.CubeMap {
+	kind := d.U8() % 5
 	if depth > 0 && kind == 4 {
 		kind = 0
 	}
@@ -195,49 +47,49 @@ func cubeMap(d *fzDec, dim int, depth int) polar.CubeMap {
 	case 0:
 		p := make([]int, dim)
 		for i := range p {
-			p[i] = int(d.u8()) % (dim + 1) // may be invalid
+			p[i] = int(d.U8()) % (dim + 1) // may be invalid
 		}
 		return polar.Permutation{Perm: p}
 	case 1:
 		a := make([]bool, dim)
 		for i := range a {
-			a[i] = d.u8()%2 == 1
+			a[i] = d.U8()%2 == 1
 		}
 		return polar.Reflection{Axes: a}
 	case 2:
-		return polar.Shift{S: d.fs(dim)}
+		return polar.Shift{S: d.Fs(dim)}
 	case 3:
-		return polar.Shear{D: dim, I: int(d.u8()) % (dim + 1), J: int(d.u8()) % (dim + 1), C: d.f()}
+		return polar.Shear{D: dim, I: int(d.U8()) % (dim + 1), J: int(d.U8()) % (dim + 1), C: d.F()}
 	}
 	return polar.Compose{Maps: []polar.CubeMap{cubeMap(d, dim, 1), cubeMap(d, dim, 1)}}
 }
 
-var fzSeeds = map[string][]fzSeed{
+var fzSeeds = map[string][]fuzzseed.Seed{
 	"FuzzRearrange": {
-		{"permutation", []any{enc().u8(3, 0, 2, 0, 1).f(0.5, -1, 2).b()}},
-		{"reflection", []any{enc().u8(2, 1, 1, 0).f(1.5, -0.25).b()}},
-		{"shift", []any{enc().u8(2, 2).f(0.5, 0.25, 0.1, -0.1).b()}},
-		{"shear", []any{enc().u8(2, 3, 0, 1).f(2, 0.3, 0.4).b()}},
-		{"compose", []any{enc().u8(2, 4, 0, 1, 0, 1, 1, 0).f(0.3, -3).b()}},
-		{"far-tail", []any{enc().u8(1, 1, 1).f(-38.5).b()}},
-		{"huge-z", []any{enc().u8(1, 0, 0).f(1e300).b()}},
-		{"bad-perm", []any{enc().u8(2, 0, 0, 0).f(0, 0).b()}},
+		{Name: "permutation", Args: []any{fuzzseed.NewEnc().U8(3, 0, 2, 0, 1).F(0.5, -1, 2).Bytes()}},
+		{Name: "reflection", Args: []any{fuzzseed.NewEnc().U8(2, 1, 1, 0).F(1.5, -0.25).Bytes()}},
+		{Name: "shift", Args: []any{fuzzseed.NewEnc().U8(2, 2).F(0.5, 0.25, 0.1, -0.1).Bytes()}},
+		{Name: "shear", Args: []any{fuzzseed.NewEnc().U8(2, 3, 0, 1).F(2, 0.3, 0.4).Bytes()}},
+		{Name: "compose", Args: []any{fuzzseed.NewEnc().U8(2, 4, 0, 1, 0, 1, 1, 0).F(0.3, -3).Bytes()}},
+		{Name: "far-tail", Args: []any{fuzzseed.NewEnc().U8(1, 1, 1).F(-38.5).Bytes()}},
+		{Name: "huge-z", Args: []any{fuzzseed.NewEnc().U8(1, 0, 0).F(1e300).Bytes()}},
+		{Name: "bad-perm", Args: []any{fuzzseed.NewEnc().U8(2, 0, 0, 0).F(0, 0).Bytes()}},
 	},
 	"FuzzTorusFlow": {
-		{"rotational", []any{enc().u8(2, 1, 0, 1, 1, 1, 0).f(0.5, 0.25, 1, 0.5).b()}},
-		{"gradient", []any{enc().u8(2, 1, 0, 1, 1, 0, 1).f(0.5, 0.25, 1, 0.5).b()}},
-		{"zero-T", []any{enc().u8(1, 1, 0, 0, 1, 0).f(1, 0, 0, 0).b()}},
+		{Name: "rotational", Args: []any{fuzzseed.NewEnc().U8(2, 1, 0, 1, 1, 1, 0).F(0.5, 0.25, 1, 0.5).Bytes()}},
+		{Name: "gradient", Args: []any{fuzzseed.NewEnc().U8(2, 1, 0, 1, 1, 0, 1).F(0.5, 0.25, 1, 0.5).Bytes()}},
+		{Name: "zero-T", Args: []any{fuzzseed.NewEnc().U8(1, 1, 0, 0, 1, 0).F(1, 0, 0, 0).Bytes()}},
 	},
 }
 
-func TestFuzzSeedCorpus(t *testing.T) { fzCheckSeeds(t, fzSeeds) }
+func TestFuzzSeedCorpus(t *testing.T) { fuzzseed.Check(t, fzSeeds) }
 
 func FuzzRearrange(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		dim := d.n(0, 3)
+		d := fuzzseed.NewDec(data)
+		dim := d.N(0, 3)
 		phi := cubeMap(d, dim, 0)
-		z := d.fs(dim)
+		z := d.Fs(dim)
 		if err := polar.ValidateCubeMap(phi, dim); err != nil {
 			okErr(t, "ValidateCubeMap", err)
 			if _, err := polar.Rearrange(phi, z); err == nil {
@@ -287,20 +139,20 @@ func FuzzRearrange(f *testing.F) {
 
 func FuzzTorusFlow(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d := &fzDec{data}
-		dim, nm := d.n(0, 3), d.n(0, 2)
+		d := fuzzseed.NewDec(data)
+		dim, nm := d.N(0, 3), d.N(0, 2)
 		modes := make([]polar.Mode, nm)
 		for i := range modes {
-			modes[i] = polar.Mode{I: int(d.u8()) % (dim + 1), J: int(d.u8()) % (dim + 1), Gradient: d.u8()%2 == 1}
+			modes[i] = polar.Mode{I: int(d.U8()) % (dim + 1), J: int(d.U8()) % (dim + 1), Gradient: d.U8()%2 == 1}
 			modes[i].K = make([]int, dim)
 			for k := range modes[i].K {
-				modes[i].K[k] = int(d.u8()%7) - 3
+				modes[i].K[k] = int(d.U8()%7) - 3
 			}
-			modes[i].Amp, modes[i].Phase = d.f(), d.f()
+			modes[i].Amp, modes[i].Phase = d.F(), d.F()
 		}
 		fld := polar.TorusField{D: dim, Modes: modes}
-		x0 := d.fs(dim)
-		T := d.f()
+		x0 := d.Fs(dim)
+		T := d.F()
 		if err := fld.Validate(); err != nil {
 			okErr(t, "Validate", err)
 			return
