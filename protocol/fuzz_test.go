@@ -20,8 +20,6 @@ package protocol_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,6 +28,8 @@ import (
 
 	"github.com/otverify/otverify/protocol"
 	"github.com/otverify/otverify/theorems"
+
+	"github.com/otverify/otverify/internal/fuzzseed"
 )
 
 var refOps = theorems.ReferenceOps()
@@ -204,10 +204,6 @@ func FuzzReadVectors(f *testing.F) {
 // ---------------------------------------------------------------------------
 // Seed corpora.
 
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-*")
-
-func corpusFile(b []byte) string { return fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", b) }
-
 func serveSeeds() map[string]string {
 	hello := `{"id":0,"op":"hello","args":{"protocol":"otv/1"}}`
 	emd := `{"id":1,"op":"ot.emd","args":{"a":[0.5,0.5],"b":[0.5,0.5],"C":[[0,1],[1,0]]}}`
@@ -274,23 +270,9 @@ func TestFuzzSeedCorpus(t *testing.T) {
 		sort.Strings(names)
 		for _, name := range names {
 			path := filepath.Join("testdata", "fuzz", target, "seed-"+name)
-			want := corpusFile([]byte(seeds[name]))
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			if target == "FuzzReadVectors" && name == "valid-small" {
-				continue // follows the committed vectors; rewritten with them
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
+			// valid-small follows the committed vectors; it is rewritten
+			// with them, not compared.
+			fuzzseed.File(t, path, []any{[]byte(seeds[name])}, !(target == "FuzzReadVectors" && name == "valid-small"))
 		}
 	}
 }

@@ -16,16 +16,15 @@ package reports_test
 
 import (
 	"bytes"
-	"flag"
-	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/otverify/otverify/reports"
+
+	"github.com/otverify/otverify/internal/fuzzseed"
 )
 
 // FuzzReadBenchResults: any input is read or rejected; what is read writes
@@ -103,17 +102,6 @@ func FuzzReadJSON(f *testing.F) {
 // ---------------------------------------------------------------------------
 // Seed corpora.
 
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/seed-*")
-
-func corpusFile(args ...[]byte) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		fmt.Fprintf(&b, "[]byte(%q)\n", a)
-	}
-	return b.String()
-}
-
 const benchOld = `goos: linux
 goarch: amd64
 cpu-features: avx2
@@ -159,19 +147,10 @@ func TestFuzzSeedCorpus(t *testing.T) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		path := filepath.Join("testdata", "fuzz", name)
-		want := corpusFile(s[name]...)
-		if *fzWriteSeeds {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
+		args := make([]any, len(s[name]))
+		for i, v := range s[name] {
+			args[i] = v
 		}
-		if got, err := os.ReadFile(path); err != nil || string(got) != want {
-			t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-		}
+		fuzzseed.File(t, filepath.Join("testdata", "fuzz", name), args, true)
 	}
 }

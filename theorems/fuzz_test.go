@@ -22,7 +22,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,6 +32,8 @@ import (
 
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/theorems"
+
+	"github.com/otverify/otverify/internal/fuzzseed"
 )
 
 // opCase gives typed access to one operation: fresh argument and result
@@ -265,22 +266,6 @@ func FuzzCheckResult(f *testing.F) {
 // ---------------------------------------------------------------------------
 // Seed corpora.
 
-var fzWriteSeeds = flag.Bool("fuzzseeds.write", false, "rewrite the seed corpora testdata/fuzz/*/{seed,vec}-* (vec-* from ../vectors)")
-
-func corpusFile(args ...any) string {
-	var b strings.Builder
-	b.WriteString("go test fuzz v1\n")
-	for _, a := range args {
-		switch v := a.(type) {
-		case []byte:
-			fmt.Fprintf(&b, "[]byte(%q)\n", v)
-		case string:
-			fmt.Fprintf(&b, "string(%q)\n", v)
-		}
-	}
-	return b.String()
-}
-
 type seed struct {
 	name, op, args string
 }
@@ -382,7 +367,7 @@ func vectorSeeds(t *testing.T) map[string][]any {
 
 func TestFuzzSeedCorpus(t *testing.T) {
 	seeds := allSeeds()
-	if *fzWriteSeeds {
+	if fuzzseed.Writing() {
 		for k, v := range vectorSeeds(t) {
 			seeds[k] = v
 		}
@@ -402,22 +387,9 @@ func TestFuzzSeedCorpus(t *testing.T) {
 				args = append(append([]any{}, args...), checkResultSeed(args[0].(string), args[1].([]byte)))
 			}
 			path := filepath.Join("testdata", "fuzz", target, name)
-			want := corpusFile(args...)
-			if *fzWriteSeeds {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			if strings.HasPrefix(name, "vec-") {
-				continue
-			}
-			if got, err := os.ReadFile(path); err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
+			// vec-* seeds follow the committed vectors: rewritten with
+			// them, not compared.
+			fuzzseed.File(t, path, args, !strings.HasPrefix(name, "vec-"))
 		}
 	}
 }

@@ -224,24 +224,42 @@ func Check(t testing.TB, seeds map[string][]Seed) {
 				continue
 			}
 			seen[s.Name] = true
-			want, err := CorpusFile(s.Args)
-			if err != nil {
-				t.Errorf("%s: %v", path, err)
-				continue
-			}
-			if *write {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			got, err := os.ReadFile(path)
-			if err != nil || string(got) != want {
-				t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
-			}
+			File(t, path, s.Args, true)
 		}
+	}
+}
+
+// Writing reports whether the test binary runs with -fuzzseeds.write.
+func Writing() bool { return *write }
+
+// File writes (with -fuzzseeds.write) or, if compare is set, compares one
+// seed file: path (relative to the package directory) must hold
+// CorpusFile(args). A missing or different file, or arguments CorpusFile
+// rejects, are reported with t.Errorf; a failed write is fatal. compare is
+// false for seeds derived from data that changes on its own schedule (the
+// committed test vectors): they are rewritten with the rest but not
+// checked. Packages whose seed tables are not [Seed] lists (protocol,
+// theorems, reports) call it directly; [Check] calls it for every seed.
+func File(t testing.TB, path string, args []any, compare bool) {
+	t.Helper()
+	want, err := CorpusFile(args)
+	if err != nil {
+		t.Errorf("%s: %v", path, err)
+		return
+	}
+	if *write {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if !compare {
+		return
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != want {
+		t.Errorf("%s is missing or stale: rerun with -fuzzseeds.write", path)
 	}
 }
