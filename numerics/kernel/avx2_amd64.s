@@ -8,9 +8,13 @@
 // Y13 and Y14 hold the clamping bounds of the exponential and R13 the
 // address of its table; its other constants are 256-bit memory operands
 // (kc<>). Y15 is left alone.
+//
+// EXP256 and its sums are defined here; the blocks shared with
+// avx512_amd64.s (AFFINE2, MAX4, HSUM256, …) are in macros_amd64.h.
 
 #include "textflag.h"
 #include "consts_amd64.h"
+#include "macros_amd64.h"
 
 #define LOADC256 \
 	VMOVUPD KLO, Y13; \
@@ -55,6 +59,18 @@
 	VPSLLQ       $52, k, k; \
 	VMULPD       w, p, p; \
 	VMULPD       k, p, p
+
+// SUMEXP256 adds exp1(Y2 − m0) to a0 (lanes 0–3), then exp1(Y6 − m1) to
+// a1 (lanes 4–7): one group of eight terms of a shifted sum of
+// exponentials. Y2–Y8 are clobbered (EXP256 with p = Y4 and scratch Y3,
+// Y5, Y7, Y8); m0, m1 are unchanged.
+#define SUMEXP256(m0, m1, a0, a1) \
+	VSUBPD m0, Y2, Y2; \
+	VSUBPD m1, Y6, Y6; \
+	EXP256(Y2, Y3, Y4, Y5, Y7, Y8); \
+	VADDPD Y4, a0, a0; \
+	EXP256(Y6, Y3, Y4, Y5, Y7, Y8); \
+	VADDPD Y4, a1, a1
 
 // func expAVX2(dst, x []float64)
 TEXT ·expAVX2(SB), NOSPLIT, $0-48
@@ -119,10 +135,7 @@ TEXT ·maxAffineAVX2(SB), NOSPLIT, $0-64
 maxa_loop:
 	TESTQ        CX, CX
 	JE           maxa_done
-	VMOVUPD      (SI), Y2
-	VMOVUPD      32(SI), Y3
-	VFNMADD231PD (DX), Y9, Y2
-	VFNMADD231PD 32(DX), Y9, Y3
+	AFFINE2(SI, DX, Y9, 32, Y2, Y3)
 	VMAXPD       Y0, Y2, Y0
 	VMAXPD       Y1, Y3, Y1
 	ADDQ         $64, SI
@@ -151,16 +164,8 @@ TEXT ·sumExpAffineAVX2(SB), NOSPLIT, $0-72
 sea_loop:
 	TESTQ        CX, CX
 	JE           sea_done
-	VMOVUPD      (SI), Y2
-	VMOVUPD      32(SI), Y6
-	VFNMADD231PD (DX), Y9, Y2
-	VFNMADD231PD 32(DX), Y9, Y6
-	VSUBPD       Y10, Y2, Y2
-	VSUBPD       Y10, Y6, Y6
-	EXP256(Y2, Y3, Y4, Y5, Y7, Y8)
-	VADDPD       Y4, Y0, Y0
-	EXP256(Y6, Y3, Y4, Y5, Y7, Y8)
-	VADDPD       Y4, Y1, Y1
+	AFFINE2(SI, DX, Y9, 32, Y2, Y6)
+	SUMEXP256(Y10, Y10, Y0, Y1)
 	ADDQ         $64, SI
 	ADDQ         $64, DX
 	SUBQ         $8, CX
@@ -187,12 +192,7 @@ ses_loop:
 	JE      ses_done
 	VMOVUPD (SI), Y2
 	VMOVUPD 32(SI), Y6
-	VSUBPD  Y10, Y2, Y2
-	VSUBPD  Y10, Y6, Y6
-	EXP256(Y2, Y3, Y4, Y5, Y7, Y8)
-	VADDPD  Y4, Y0, Y0
-	EXP256(Y6, Y3, Y4, Y5, Y7, Y8)
-	VADDPD  Y4, Y1, Y1
+	SUMEXP256(Y10, Y10, Y0, Y1)
 	ADDQ    $64, SI
 	SUBQ    $8, CX
 	JMP     ses_loop
@@ -311,12 +311,7 @@ cs_sum:
 	VMOVAPD      Y2, Y6
 	VFNMADD231PD (SI), Y9, Y2
 	VFNMADD231PD 32(SI), Y9, Y6
-	VSUBPD       Y0, Y2, Y2
-	VSUBPD       Y1, Y6, Y6
-	EXP256(Y2, Y3, Y4, Y5, Y7, Y8)
-	VADDPD       Y4, Y10, Y10
-	EXP256(Y6, Y3, Y4, Y5, Y7, Y8)
-	VADDPD       Y4, Y12, Y12
+	SUMEXP256(Y0, Y1, Y10, Y12)
 	ADDQ         BX, SI
 	ADDQ         $8, DX
 	DECQ         CX
@@ -342,36 +337,19 @@ TEXT ·sqDistRowAVX2(SB), NOSPLIT, $0-80
 sq_two:
 	CMPQ   CX, $16
 	JL     sq_one
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
+	ZERO4(Y0, Y1, Y2, Y3)
 	MOVQ   SI, R10
 	MOVQ   R8, R11
 	MOVQ   R9, R12
 
 sq_two_k:
 	VBROADCASTSD (R11), Y8
-	VSUBPD       (R10), Y8, Y4
-	VSUBPD       32(R10), Y8, Y5
-	VSUBPD       64(R10), Y8, Y6
-	VSUBPD       96(R10), Y8, Y7
-	VMULPD       Y4, Y4, Y4
-	VMULPD       Y5, Y5, Y5
-	VMULPD       Y6, Y6, Y6
-	VMULPD       Y7, Y7, Y7
-	VADDPD       Y4, Y0, Y0
-	VADDPD       Y5, Y1, Y1
-	VADDPD       Y6, Y2, Y2
-	VADDPD       Y7, Y3, Y3
+	SQDIFF4(R10, 32, Y8, Y4, Y5, Y6, Y7, Y0, Y1, Y2, Y3)
 	ADDQ         BX, R10
 	ADDQ         $8, R11
 	DECQ         R12
 	JNZ          sq_two_k
-	VMOVUPD      Y0, (DI)
-	VMOVUPD      Y1, 32(DI)
-	VMOVUPD      Y2, 64(DI)
-	VMOVUPD      Y3, 96(DI)
+	STOREU4(DI, 32, Y0, Y1, Y2, Y3)
 	ADDQ         $128, DI
 	ADDQ         $128, SI
 	SUBQ         $16, CX
@@ -519,18 +497,8 @@ rl_nohint:
 rl_max2:
 	CMPQ         CX, $16
 	JL           rl_max1
-	VMOVUPD      (DX), Y4
-	VMOVUPD      32(DX), Y5
-	VMOVUPD      64(DX), Y6
-	VMOVUPD      96(DX), Y7
-	VFNMADD231PD (SI), Y9, Y4
-	VFNMADD231PD 32(SI), Y9, Y5
-	VFNMADD231PD 64(SI), Y9, Y6
-	VFNMADD231PD 96(SI), Y9, Y7
-	VMAXPD       Y0, Y4, Y0
-	VMAXPD       Y1, Y5, Y1
-	VMAXPD       Y2, Y6, Y2
-	VMAXPD       Y3, Y7, Y3
+	AFFINE4(DX, SI, Y9, 32, Y4, Y5, Y6, Y7)
+	MAX4(Y4, Y5, Y6, Y7, Y0, Y1, Y2, Y3)
 	ADDQ         $128, SI
 	ADDQ         $128, DX
 	SUBQ         $16, CX
@@ -539,10 +507,7 @@ rl_max2:
 rl_max1:
 	TESTQ        CX, CX
 	JE           rl_maxdone
-	VMOVUPD      (DX), Y4
-	VMOVUPD      32(DX), Y5
-	VFNMADD231PD (SI), Y9, Y4
-	VFNMADD231PD 32(SI), Y9, Y5
+	AFFINE2(DX, SI, Y9, 32, Y4, Y5)
 	VMAXPD       Y0, Y4, Y0
 	VMAXPD       Y1, Y5, Y1
 
@@ -551,10 +516,7 @@ rl_maxdone:
 	VMAXPD       Y0, Y2, Y0
 	VMAXPD       Y1, Y3, Y1
 	VMAXPD       Y0, Y1, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VMAXPD       X0, X1, X0
-	VPERMILPD    $1, X0, X1
-	VMAXSD       X0, X1, X0
+	HMAX256(Y0, X0, X1)
 
 rl_gotmax:
 	VMOVSD       X0, (DI)
@@ -570,16 +532,8 @@ rl_sum:
 	TESTQ        CX, CX
 	JE           rl_sumdone
 	PREFETCHT0   (SI)(BX*1)
-	VMOVUPD      (DX), Y2
-	VMOVUPD      32(DX), Y6
-	VFNMADD231PD (SI), Y9, Y2
-	VFNMADD231PD 32(SI), Y9, Y6
-	VSUBPD       Y10, Y2, Y2
-	VSUBPD       Y10, Y6, Y6
-	EXP256(Y2, Y3, Y4, Y5, Y7, Y8)
-	VADDPD       Y4, Y0, Y0
-	EXP256(Y6, Y3, Y4, Y5, Y7, Y8)
-	VADDPD       Y4, Y1, Y1
+	AFFINE2(DX, SI, Y9, 32, Y2, Y6)
+	SUMEXP256(Y10, Y10, Y0, Y1)
 	ADDQ         $64, SI
 	ADDQ         $64, DX
 	SUBQ         $8, CX
@@ -587,10 +541,7 @@ rl_sum:
 
 rl_sumdone:
 	VADDPD       Y1, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPD       X1, X0, X0
-	VPERMILPD    $1, X0, X1
-	VADDSD       X1, X0, X0
+	HSUM256(Y0, X0, X1)
 	VMOVSD       X0, 8(DI)
 	ADDQ         $16, DI
 	ADDQ         BX, R8
@@ -609,34 +560,16 @@ TEXT ·peakAVX2(SB), NOSPLIT, $0-8
 	MOVQ    n+0(FP), CX
 	VMOVUPD KONE, Y12
 	VMOVUPD KHALF, Y13
-	VXORPD  Y0, Y0, Y0
-	VXORPD  Y1, Y1, Y1
-	VXORPD  Y2, Y2, Y2
-	VXORPD  Y3, Y3, Y3
-	VXORPD  Y4, Y4, Y4
-	VXORPD  Y5, Y5, Y5
-	VXORPD  Y6, Y6, Y6
-	VXORPD  Y7, Y7, Y7
-	VXORPD  Y8, Y8, Y8
-	VXORPD  Y9, Y9, Y9
-	VXORPD  Y10, Y10, Y10
-	VXORPD  Y11, Y11, Y11
+	ZERO4(Y0, Y1, Y2, Y3)
+	ZERO4(Y4, Y5, Y6, Y7)
+	ZERO4(Y8, Y9, Y10, Y11)
 	TESTQ   CX, CX
 	JE      peak_done
 
 peak_loop:
-	VFMADD231PD Y12, Y13, Y0
-	VFMADD231PD Y12, Y13, Y1
-	VFMADD231PD Y12, Y13, Y2
-	VFMADD231PD Y12, Y13, Y3
-	VFMADD231PD Y12, Y13, Y4
-	VFMADD231PD Y12, Y13, Y5
-	VFMADD231PD Y12, Y13, Y6
-	VFMADD231PD Y12, Y13, Y7
-	VFMADD231PD Y12, Y13, Y8
-	VFMADD231PD Y12, Y13, Y9
-	VFMADD231PD Y12, Y13, Y10
-	VFMADD231PD Y12, Y13, Y11
+	FMADD4(Y12, Y13, Y0, Y1, Y2, Y3)
+	FMADD4(Y12, Y13, Y4, Y5, Y6, Y7)
+	FMADD4(Y12, Y13, Y8, Y9, Y10, Y11)
 	DECQ        CX
 	JNZ         peak_loop
 
@@ -706,10 +639,7 @@ TEXT ·axpyRowsAVX2(SB), NOSPLIT, $0-80
 ax_four:
 	CMPQ    CX, $16
 	JL      ax_one
-	VMOVUPD (DI), Y0
-	VMOVUPD 32(DI), Y1
-	VMOVUPD 64(DI), Y2
-	VMOVUPD 96(DI), Y3
+	LOADU4(DI, 32, Y0, Y1, Y2, Y3)
 	MOVQ    R8, SI
 	MOVQ    R9, DX
 	MOVQ    R10, R11
@@ -719,20 +649,14 @@ ax_four:
 ax_four_row:
 	PREFETCHT0   128(SI)
 	VBROADCASTSD (DX), Y8
-	VFMADD231PD  (SI), Y8, Y0
-	VFMADD231PD  32(SI), Y8, Y1
-	VFMADD231PD  64(SI), Y8, Y2
-	VFMADD231PD  96(SI), Y8, Y3
+	AXPY4(SI, 32, Y8, Y0, Y1, Y2, Y3)
 	ADDQ         BX, SI
 	ADDQ         $8, DX
 	DECQ         R11
 	JNZ          ax_four_row
 
 ax_four_store:
-	VMOVUPD Y0, (DI)
-	VMOVUPD Y1, 32(DI)
-	VMOVUPD Y2, 64(DI)
-	VMOVUPD Y3, 96(DI)
+	STOREU4(DI, 32, Y0, Y1, Y2, Y3)
 	ADDQ    $128, DI
 	ADDQ    $128, R8
 	SUBQ    $16, CX
@@ -797,10 +721,7 @@ gb_row:
 gb_loop:
 	TESTQ        CX, CX
 	JE           gb_rowdone
-	VADDPD       (DX), Y10, Y2
-	VADDPD       32(DX), Y10, Y6
-	VFNMADD231PD (SI), Y9, Y2
-	VFNMADD231PD 32(SI), Y9, Y6
+	SHIFTAFFINE2(DX, Y10, SI, Y9, 32, Y2, Y6)
 	EXP256(Y2, Y3, Y4, Y5, Y7, Y8)
 	VMOVUPD      Y4, (DI)
 	EXP256(Y6, Y3, Y4, Y5, Y7, Y8)

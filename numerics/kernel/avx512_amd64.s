@@ -9,10 +9,16 @@
 // gives d = b·d + c.
 //
 // Registers Z11–Z14 and Z16–Z29 hold the constants and the table of the
-// exponential (X15 is left alone: Go's register ABI reserves it as zero).
+// exponential. Z15 is used only by relaxAVX512: these are ABI0 functions,
+// and the ABI wrapper zeroes X15 again on return, as Go's register ABI
+// requires.
+//
+// EXP512 and its sums are defined here; the blocks shared with
+// avx2_amd64.s (AFFINE2, MAX4, HSUM256, …) are in macros_amd64.h.
 
 #include "textflag.h"
 #include "consts_amd64.h"
+#include "macros_amd64.h"
 
 #define LOADC512 \
 	VBROADCASTSD KLO, Z11; \
@@ -65,6 +71,25 @@
 	VADDPD       t, p, p; \
 	VMULPD       Z25, k, k; \
 	VSCALEFPD    k, p, p
+
+// SUMEXP512 adds exp1(Z1 − m) to acc: one group of eight terms of a
+// shifted sum of exponentials. Z1–Z4 are clobbered (EXP512 with p = Z3);
+// m is unchanged.
+#define SUMEXP512(m, acc) \
+	VSUBPD m, Z1, Z1; \
+	EXP512(Z1, Z2, Z3, Z4); \
+	VADDPD Z3, acc, acc
+
+// SUMEXP512X2 is SUMEXP512 for two groups, Z1 then Z5, both exponentials
+// computed before either is added: acc += exp1(Z1 − m), then
+// acc += exp1(Z5 − m). Z1–Z8 are clobbered; m is unchanged.
+#define SUMEXP512X2(m, acc) \
+	VSUBPD m, Z1, Z1; \
+	VSUBPD m, Z5, Z5; \
+	EXP512(Z1, Z2, Z3, Z4); \
+	EXP512(Z5, Z6, Z7, Z8); \
+	VADDPD Z3, acc, acc; \
+	VADDPD Z7, acc, acc
 
 // func expAVX512(dst, x []float64)
 TEXT ·expAVX512(SB), NOSPLIT, $0-48
@@ -119,14 +144,8 @@ TEXT ·maxAVX512(SB), NOSPLIT, $0-32
 max_four:
 	CMPQ    CX, $32
 	JL      max_one
-	VMOVUPD (SI), Z4
-	VMOVUPD 64(SI), Z5
-	VMOVUPD 128(SI), Z6
-	VMOVUPD 192(SI), Z7
-	VMAXPD  Z0, Z4, Z0
-	VMAXPD  Z1, Z5, Z1
-	VMAXPD  Z2, Z6, Z2
-	VMAXPD  Z3, Z7, Z3
+	LOADU4(SI, 64, Z4, Z5, Z6, Z7)
+	MAX4(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3)
 	ADDQ    $256, SI
 	SUBQ    $32, CX
 	JMP     max_four
@@ -161,18 +180,8 @@ TEXT ·maxAffineAVX512(SB), NOSPLIT, $0-64
 maxa_four:
 	CMPQ         CX, $32
 	JL           maxa_one
-	VMOVUPD      (SI), Z4
-	VMOVUPD      64(SI), Z5
-	VMOVUPD      128(SI), Z6
-	VMOVUPD      192(SI), Z7
-	VFNMADD231PD (DX), Z9, Z4
-	VFNMADD231PD 64(DX), Z9, Z5
-	VFNMADD231PD 128(DX), Z9, Z6
-	VFNMADD231PD 192(DX), Z9, Z7
-	VMAXPD       Z0, Z4, Z0
-	VMAXPD       Z1, Z5, Z1
-	VMAXPD       Z2, Z6, Z2
-	VMAXPD       Z3, Z7, Z3
+	AFFINE4(SI, DX, Z9, 64, Z4, Z5, Z6, Z7)
+	MAX4(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3)
 	ADDQ         $256, SI
 	ADDQ         $256, DX
 	SUBQ         $32, CX
@@ -209,16 +218,8 @@ TEXT ·sumExpAffineAVX512(SB), NOSPLIT, $0-72
 	JL           sea_one
 
 sea_two:
-	VMOVUPD      (SI), Z1
-	VMOVUPD      64(SI), Z5
-	VFNMADD231PD (DX), Z9, Z1
-	VFNMADD231PD 64(DX), Z9, Z5
-	VSUBPD       Z10, Z1, Z1
-	VSUBPD       Z10, Z5, Z5
-	EXP512(Z1, Z2, Z3, Z4)
-	EXP512(Z5, Z6, Z7, Z8)
-	VADDPD       Z3, Z0, Z0
-	VADDPD       Z7, Z0, Z0
+	AFFINE2(SI, DX, Z9, 64, Z1, Z5)
+	SUMEXP512X2(Z10, Z0)
 	ADDQ         $128, SI
 	ADDQ         $128, DX
 	SUBQ         $16, CX
@@ -230,9 +231,7 @@ sea_one:
 	JE           sea_done
 	VMOVUPD      (SI), Z1
 	VFNMADD231PD (DX), Z9, Z1
-	VSUBPD       Z10, Z1, Z1
-	EXP512(Z1, Z2, Z3, Z4)
-	VADDPD       Z3, Z0, Z0
+	SUMEXP512(Z10, Z0)
 
 sea_done:
 	VMOVUPD Z0, (AX)
@@ -253,12 +252,7 @@ TEXT ·sumExpShiftAVX512(SB), NOSPLIT, $0-40
 ses_two:
 	VMOVUPD (SI), Z1
 	VMOVUPD 64(SI), Z5
-	VSUBPD  Z10, Z1, Z1
-	VSUBPD  Z10, Z5, Z5
-	EXP512(Z1, Z2, Z3, Z4)
-	EXP512(Z5, Z6, Z7, Z8)
-	VADDPD  Z3, Z0, Z0
-	VADDPD  Z7, Z0, Z0
+	SUMEXP512X2(Z10, Z0)
 	ADDQ    $128, SI
 	SUBQ    $16, CX
 	CMPQ    CX, $16
@@ -268,9 +262,7 @@ ses_one:
 	TESTQ   CX, CX
 	JE      ses_done
 	VMOVUPD (SI), Z1
-	VSUBPD  Z10, Z1, Z1
-	EXP512(Z1, Z2, Z3, Z4)
-	VADDPD  Z3, Z0, Z0
+	SUMEXP512(Z10, Z0)
 
 ses_done:
 	VMOVUPD Z0, (AX)
@@ -333,10 +325,7 @@ scal_four:
 	VMULPD  64(SI), Z9, Z1
 	VMULPD  128(SI), Z9, Z2
 	VMULPD  192(SI), Z9, Z3
-	VMOVUPD Z0, (SI)
-	VMOVUPD Z1, 64(SI)
-	VMOVUPD Z2, 128(SI)
-	VMOVUPD Z3, 192(SI)
+	STOREU4(SI, 64, Z0, Z1, Z2, Z3)
 	ADDQ    $256, SI
 	SUBQ    $32, CX
 	CMPQ    CX, $32
@@ -406,12 +395,7 @@ cs_two:
 	ADDQ         BX, SI
 	VFNMADD231PD (SI), Z9, Z5
 	ADDQ         BX, SI
-	VSUBPD       Z0, Z1, Z1
-	VSUBPD       Z0, Z5, Z5
-	EXP512(Z1, Z2, Z3, Z4)
-	EXP512(Z5, Z6, Z7, Z8)
-	VADDPD       Z3, Z10, Z10
-	VADDPD       Z7, Z10, Z10
+	SUMEXP512X2(Z0, Z10)
 	ADDQ         $16, DX
 	SUBQ         $2, CX
 	CMPQ         CX, $2
@@ -422,9 +406,7 @@ cs_one:
 	JE           cs_done
 	VBROADCASTSD (DX), Z1
 	VFNMADD231PD (SI), Z9, Z1
-	VSUBPD       Z0, Z1, Z1
-	EXP512(Z1, Z2, Z3, Z4)
-	VADDPD       Z3, Z10, Z10
+	SUMEXP512(Z0, Z10)
 
 cs_done:
 	VMOVUPD Z0, (AX)
@@ -445,36 +427,19 @@ TEXT ·sqDistRowAVX512(SB), NOSPLIT, $0-80
 sq_four:
 	CMPQ   CX, $32
 	JL     sq_one
-	VXORPD Z0, Z0, Z0
-	VXORPD Z1, Z1, Z1
-	VXORPD Z2, Z2, Z2
-	VXORPD Z3, Z3, Z3
+	ZERO4(Z0, Z1, Z2, Z3)
 	MOVQ   SI, R10
 	MOVQ   R8, R11
 	MOVQ   R9, R12
 
 sq_four_k:
 	VBROADCASTSD (R11), Z8
-	VSUBPD       (R10), Z8, Z4
-	VSUBPD       64(R10), Z8, Z5
-	VSUBPD       128(R10), Z8, Z6
-	VSUBPD       192(R10), Z8, Z7
-	VMULPD       Z4, Z4, Z4
-	VMULPD       Z5, Z5, Z5
-	VMULPD       Z6, Z6, Z6
-	VMULPD       Z7, Z7, Z7
-	VADDPD       Z4, Z0, Z0
-	VADDPD       Z5, Z1, Z1
-	VADDPD       Z6, Z2, Z2
-	VADDPD       Z7, Z3, Z3
+	SQDIFF4(R10, 64, Z8, Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3)
 	ADDQ         BX, R10
 	ADDQ         $8, R11
 	DECQ         R12
 	JNZ          sq_four_k
-	VMOVUPD      Z0, (DI)
-	VMOVUPD      Z1, 64(DI)
-	VMOVUPD      Z2, 128(DI)
-	VMOVUPD      Z3, 192(DI)
+	STOREU4(DI, 64, Z0, Z1, Z2, Z3)
 	ADDQ         $256, DI
 	ADDQ         $256, SI
 	SUBQ         $32, CX
@@ -660,18 +625,8 @@ rl_nohint:
 rl_max4:
 	CMPQ         CX, $32
 	JL           rl_max1
-	VMOVUPD      (DX), Z4
-	VMOVUPD      64(DX), Z5
-	VMOVUPD      128(DX), Z6
-	VMOVUPD      192(DX), Z7
-	VFNMADD231PD (SI), Z9, Z4
-	VFNMADD231PD 64(SI), Z9, Z5
-	VFNMADD231PD 128(SI), Z9, Z6
-	VFNMADD231PD 192(SI), Z9, Z7
-	VMAXPD       Z0, Z4, Z0
-	VMAXPD       Z1, Z5, Z1
-	VMAXPD       Z2, Z6, Z2
-	VMAXPD       Z3, Z7, Z3
+	AFFINE4(DX, SI, Z9, 64, Z4, Z5, Z6, Z7)
+	MAX4(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3)
 	ADDQ         $256, SI
 	ADDQ         $256, DX
 	SUBQ         $32, CX
@@ -692,10 +647,7 @@ rl_maxdone:
 	MAXCOMBINE512
 	VEXTRACTF64X4 $1, Z0, Y1
 	VMAXPD        Y0, Y1, Y0
-	VEXTRACTF128  $1, Y0, X1
-	VMAXPD        X0, X1, X0
-	VPERMILPD     $1, X0, X1
-	VMAXSD        X0, X1, X0
+	HMAX256(Y0, X0, X1)
 
 rl_gotmax:
 	VMOVSD        X0, (DI)
@@ -711,10 +663,7 @@ rl_sum2:
 	JL           rl_sum1
 	PREFETCHT0   (SI)(BX*1)
 	PREFETCHT0   64(SI)(BX*1)
-	VMOVUPD      (DX), Z1
-	VMOVUPD      64(DX), Z4
-	VFNMADD231PD (SI), Z9, Z1
-	VFNMADD231PD 64(SI), Z9, Z4
+	AFFINE2(DX, SI, Z9, 64, Z1, Z4)
 	VSUBPD       Z10, Z1, Z1
 	VSUBPD       Z10, Z4, Z4
 	EXP512(Z1, Z2, Z3, Z0)
@@ -738,10 +687,7 @@ rl_sum1:
 rl_sumdone:
 	VEXTRACTF64X4 $1, Z8, Y1
 	VADDPD        Y1, Y8, Y8
-	VEXTRACTF128  $1, Y8, X1
-	VADDPD        X1, X8, X8
-	VPERMILPD     $1, X8, X1
-	VADDSD        X1, X8, X8
+	HSUM256(Y8, X8, X1)
 	VMOVSD        X8, 8(DI)
 	ADDQ          $16, DI
 	ADDQ          BX, R8
@@ -760,34 +706,16 @@ TEXT ·peakAVX512(SB), NOSPLIT, $0-8
 	MOVQ         n+0(FP), CX
 	VBROADCASTSD KONE, Z12
 	VBROADCASTSD KHALF, Z13
-	VXORPD       Z0, Z0, Z0
-	VXORPD       Z1, Z1, Z1
-	VXORPD       Z2, Z2, Z2
-	VXORPD       Z3, Z3, Z3
-	VXORPD       Z4, Z4, Z4
-	VXORPD       Z5, Z5, Z5
-	VXORPD       Z6, Z6, Z6
-	VXORPD       Z7, Z7, Z7
-	VXORPD       Z8, Z8, Z8
-	VXORPD       Z9, Z9, Z9
-	VXORPD       Z10, Z10, Z10
-	VXORPD       Z11, Z11, Z11
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
 	TESTQ        CX, CX
 	JE           peak_done
 
 peak_loop:
-	VFMADD231PD Z12, Z13, Z0
-	VFMADD231PD Z12, Z13, Z1
-	VFMADD231PD Z12, Z13, Z2
-	VFMADD231PD Z12, Z13, Z3
-	VFMADD231PD Z12, Z13, Z4
-	VFMADD231PD Z12, Z13, Z5
-	VFMADD231PD Z12, Z13, Z6
-	VFMADD231PD Z12, Z13, Z7
-	VFMADD231PD Z12, Z13, Z8
-	VFMADD231PD Z12, Z13, Z9
-	VFMADD231PD Z12, Z13, Z10
-	VFMADD231PD Z12, Z13, Z11
+	FMADD4(Z12, Z13, Z0, Z1, Z2, Z3)
+	FMADD4(Z12, Z13, Z4, Z5, Z6, Z7)
+	FMADD4(Z12, Z13, Z8, Z9, Z10, Z11)
 	DECQ        CX
 	JNZ         peak_loop
 
@@ -821,10 +749,7 @@ dr_row:
 dr_four:
 	CMPQ        CX, $32
 	JL          dr_one
-	VMOVUPD     (DX), Z1
-	VMOVUPD     64(DX), Z2
-	VMOVUPD     128(DX), Z3
-	VMOVUPD     192(DX), Z4
+	LOADU4(DX, 64, Z1, Z2, Z3, Z4)
 	VFMADD231PD (SI), Z1, Z0
 	VFMADD231PD 64(SI), Z2, Z0
 	VFMADD231PD 128(SI), Z3, Z0
@@ -872,10 +797,7 @@ TEXT ·axpyRowsAVX512(SB), NOSPLIT, $0-80
 ax_four:
 	CMPQ    CX, $32
 	JL      ax_one
-	VMOVUPD (DI), Z0
-	VMOVUPD 64(DI), Z1
-	VMOVUPD 128(DI), Z2
-	VMOVUPD 192(DI), Z3
+	LOADU4(DI, 64, Z0, Z1, Z2, Z3)
 	MOVQ    R8, SI
 	MOVQ    R9, DX
 	MOVQ    R10, R11
@@ -885,20 +807,14 @@ ax_four:
 ax_four_row:
 	PREFETCHT0   256(SI)
 	VBROADCASTSD (DX), Z8
-	VFMADD231PD  (SI), Z8, Z0
-	VFMADD231PD  64(SI), Z8, Z1
-	VFMADD231PD  128(SI), Z8, Z2
-	VFMADD231PD  192(SI), Z8, Z3
+	AXPY4(SI, 64, Z8, Z0, Z1, Z2, Z3)
 	ADDQ         BX, SI
 	ADDQ         $8, DX
 	DECQ         R11
 	JNZ          ax_four_row
 
 ax_four_store:
-	VMOVUPD Z0, (DI)
-	VMOVUPD Z1, 64(DI)
-	VMOVUPD Z2, 128(DI)
-	VMOVUPD Z3, 192(DI)
+	STOREU4(DI, 64, Z0, Z1, Z2, Z3)
 	ADDQ    $256, DI
 	ADDQ    $256, R8
 	SUBQ    $32, CX
@@ -961,10 +877,7 @@ gb_row:
 gb_two:
 	CMPQ         CX, $16
 	JL           gb_one
-	VADDPD       (DX), Z10, Z1
-	VADDPD       64(DX), Z10, Z5
-	VFNMADD231PD (SI), Z9, Z1
-	VFNMADD231PD 64(SI), Z9, Z5
+	SHIFTAFFINE2(DX, Z10, SI, Z9, 64, Z1, Z5)
 	EXP512(Z1, Z2, Z3, Z4)
 	EXP512(Z5, Z6, Z7, Z8)
 	VMOVUPD      Z3, (DI)
