@@ -276,7 +276,7 @@ func checkAttentionGradientWhenVIsQtK(t *rapid.T, e *Env) {
 		}
 		lmax := 0.0
 		for _, yj := range y {
-			lmax = math.Max(lmax, math.Abs(atDot(atMatVec(Q, q[i]), atMatVec(K, yj))))
+			lmax = math.Max(lmax, math.Abs(dot(atMatVec(Q, q[i]), atMatVec(K, yj))))
 		}
 		M0 := float64(len(y)+2) * (lmax + 1 + math.Log(float64(len(y))))
 		tol := opTol + drRichardsonBound(numerics.MaxAbs(q[i]), 11*math.Pow(L, 5), M0)
@@ -445,7 +445,7 @@ func checkAttentionSinkhornDoublyStochastic(t *rapid.T, e *Env) {
 	for i := range L {
 		L[i] = make([]float64, n)
 		for j := range L[i] {
-			L[i][j] = atDot(atMatVec(Q, x[i]), atMatVec(K, x[j]))
+			L[i][j] = dot(atMatVec(Q, x[i]), atMatVec(K, x[j]))
 			lmax = math.Max(lmax, math.Abs(L[i][j]))
 		}
 	}
@@ -506,7 +506,7 @@ func checkAttentionLargeLogitsStable(t *rapid.T, e *Env) {
 		l := make([]float64, n)
 		m := math.Inf(-1)
 		for j := range x {
-			l[j] = atDot(atMatVec(Q, x[i]), atMatVec(K, x[j]))
+			l[j] = dot(atMatVec(Q, x[i]), atMatVec(K, x[j]))
 			m = math.Max(m, l[j])
 			lmax = math.Max(lmax, math.Abs(l[j]))
 		}

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 
 	"pgregory.net/rapid"
+
+	"github.com/otverify/otverify/numerics"
 )
 
 // The discrete family: Monge, Kantorovich, duality, assignment
@@ -74,7 +76,7 @@ func init() {
 				if r.F == nil {
 					return // duals are optional in protocol.md; the primal half is checked
 				}
-				scale += maxAbs(r.F) + maxAbs(r.G)
+				scale += numerics.MaxAbs(r.F) + numerics.MaxAbs(r.G)
 				worst := math.Inf(-1)
 				for i := range p.C {
 					for j := range p.C[i] {
@@ -102,7 +104,7 @@ func init() {
 					}
 				}
 				lower := dot(p.a, f) + dot(p.b, g)
-				tol := emdTol * (1 + maxAbsMat(p.C) + maxAbs(g))
+				tol := emdTol * (1 + maxAbsMat(p.C) + numerics.MaxAbs(g))
 				r := e.EMD(t, p.args())
 				e.ExpectLeq(t, "dual value vs cost of the exact plan", lower, planCost(p.C, r.Plan), tol)
 				prod := 0.0
@@ -128,7 +130,7 @@ func init() {
 				if r.F == nil {
 					e.NotApplicable(t, "the implementation returns no dual potentials (optional in protocol.md)")
 				}
-				scale := 1 + maxAbsMat(p.C) + maxAbs(r.F) + maxAbs(r.G)
+				scale := 1 + maxAbsMat(p.C) + numerics.MaxAbs(r.F) + numerics.MaxAbs(r.G)
 				for i := range r.Plan {
 					for j, v := range r.Plan[i] {
 						if v > emdTol {
@@ -425,14 +427,6 @@ func permCost(C [][]float64, perm []int) float64 {
 		s += C[i][j]
 	}
 	return s
-}
-
-func maxAbs(v []float64) float64 {
-	m := 0.0
-	for _, x := range v {
-		m = math.Max(m, math.Abs(x))
-	}
-	return m
 }
 
 // northWest returns the north-west-corner coupling of a and b: a feasible

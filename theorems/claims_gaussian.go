@@ -125,11 +125,11 @@ func init() {
 				cond21 := gsBuresCondTol(c2.S, c1.S)
 				sc := gsBuresScale(m0, c0, m1, c1)
 				tr2 := mat.Trace(c2.S)
-				sc02 := c0.trace() + tr2 + gsSqDist(m0, m2)
-				sc21 := c1.trace() + tr2 + gsSqDist(m2, m1)
-				want01 := gsSqDist(m0, m1) + gsBuresFactors(c0.factor(), c1.factor())
+				sc02 := c0.trace() + tr2 + dist2(m0, m2)
+				sc21 := c1.trace() + tr2 + dist2(m2, m1)
+				want01 := dist2(m0, m1) + gsBuresFactors(c0.factor(), c1.factor())
 				e.ExpectClose(t, "W2²(0,1) against ‖Δm‖² + ‖F0‖² + ‖F1‖² − 2‖F1ᵀF0‖_*", w01, want01, gsRtolBures*sc+cond01)
-				e.ExpectClose(t, "W2²(0,2) against the factor formula", w02, gsSqDist(m0, m2)+gsBuresFactors(c0.factor(), F2), gsRtolBures*sc02+cond02)
+				e.ExpectClose(t, "W2²(0,2) against the factor formula", w02, dist2(m0, m2)+gsBuresFactors(c0.factor(), F2), gsRtolBures*sc02+cond02)
 				e.ExpectClose(t, "symmetry W2²(1,0) = W2²(0,1)", w10, w01, gsRtolBures*sc)
 				e.ExpectClose(t, "W2²(μ,μ) = 0", w00, 0, gsRtolBures*2*c0.trace())
 				if want01 > 10*(gsRtolBures*sc+cond01) {
@@ -159,7 +159,7 @@ func init() {
 				m1 := gsDrawVec(t, d, 3, "m1")
 				A := gsDenseOf(e.GaussOTMap(t, gsMapArgs(c0.rows(), c1.rows())).A)
 				w := e.Bures(t, BuresArgs{M0: m0, S0: c0.rows(), M1: m1, S1: c1.rows()}).W2Sq
-				cost := gsSqDist(m0, m1) + gsCostOf(A, c0.factor())
+				cost := dist2(m0, m1) + gsCostOf(A, c0.factor())
 				tol := gsRtolBures*gsBuresScale(m0, c0, m1, c1) + gsMapCostTol(A, c0)
 				e.ExpectClose(t, "E‖X − T(X)‖² = W2²", cost, w, tol)
 			},
@@ -756,15 +756,6 @@ func gsCheckGap(t *rapid.T, e *Env, A *mat.Dense, c0, c1 gsCov, equal bool, name
 	if equal {
 		e.ExpectClose(t, "commuting: cost("+name+") = W2²", cost, w2, tol)
 	}
-}
-
-// gsSqDist returns ‖x − y‖².
-func gsSqDist(x, y []float64) float64 {
-	s := 0.0
-	for i := range x {
-		s += (x[i] - y[i]) * (x[i] - y[i])
-	}
-	return s
 }
 
 // gsFill returns a slice of n copies of v.

@@ -90,7 +90,7 @@ func gsMomentsArgs(x [][]float64, a []float64, y [][]float64, b []float64) (Bure
 // protocol.md's 1e-9 relative to the terms, plus the conditioning term of
 // gsBuresCondTol (singular covariances of small clouds).
 func gsBuresTol(a BuresArgs, S0, S1 *mat.SymDense) float64 {
-	return gsRtolBures*(mat.Trace(S0)+mat.Trace(S1)+gsSqDist(a.M0, a.M1)) + gsBuresCondTol(S0, S1)
+	return gsRtolBures*(mat.Trace(S0)+mat.Trace(S1)+dist2(a.M0, a.M1)) + gsBuresCondTol(S0, S1)
 }
 
 // ----- 1-D laws for the JKO claim -----------------------------------------
@@ -337,7 +337,7 @@ func init() {
 				A := gsDenseOf(e.GaussOTMap(t, gsMapArgs(c0.rows(), c1.rows())).A)
 				w := e.Bures(t, BuresArgs{M0: m0, S0: c0.rows(), M1: m1, S1: c1.rows()}).W2Sq
 				tolA := gsMapCostTol(A, c0)
-				cost := gsSqDist(m0, m1) + gsCostOf(A, c0.factor())
+				cost := dist2(m0, m1) + gsCostOf(A, c0.factor())
 				e.ExpectClose(t, "E‖X − T(X)‖² = W2² (Brenier coupling attains Gelbrich)", cost, w, gsRtolBures*gsBuresScale(m0, c0, m1, c1)+tolA)
 				trSA := mat.Trace(gsMmul(c0.S, A))
 				e.ExpectClose(t, "tr Cov(X, TX) = tr(S0 A) = ‖F1ᵀF0‖_* (trace bound attained)", trSA, gsNuclear(gsMmul(c1.factor().T(), c0.factor())), tolA/2+1e-12*(c0.trace()+c1.trace()))

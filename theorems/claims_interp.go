@@ -124,9 +124,9 @@ func ipLookup(atoms []interp.Atom, z []float64, tol float64) int {
 }
 
 func ipCouplingScale(g ipCoupling) float64 {
-	s := math.Max(1, ipMaxAbs(g.c.X, g.c.Y))
+	s := math.Max(1, maxAbsMat(g.c.X, g.c.Y))
 	if c, ok := g.P.(interp.Curved); ok {
-		s += 4*math.Abs(c.Kappa)*s + ipVecMaxAbs(c.Offset)
+		s += 4*math.Abs(c.Kappa)*s + numerics.MaxAbs(c.Offset)
 	}
 	return 4 * s // bounds |P_t| and |∂_t P_t| (π·|bend| included)
 }
@@ -152,7 +152,7 @@ func init() {
 				e.Input("y", y)
 				Ps := []interp.Interpolant{interp.Linear{}, interp.Curved{Kappa: kappa, Offset: off},
 					interp.Bridge{S: schedule.Linear{}}, interp.Bridge{S: schedule.Cosine{}}, interp.Bridge{S: schedule.Overshoot{}}}
-				scale := 4 * (ipVecMaxAbs(x) + ipVecMaxAbs(y) + 2*math.Abs(kappa)*(ipVecMaxAbs(x)+ipVecMaxAbs(y)) + 1)
+				scale := 4 * (numerics.MaxAbs(x) + numerics.MaxAbs(y) + 2*math.Abs(kappa)*(numerics.MaxAbs(x)+numerics.MaxAbs(y)) + 1)
 				z := make([]float64, d)
 				for _, P := range Ps {
 					P.At(z, 0, x, y)
@@ -238,7 +238,7 @@ func init() {
 					}
 					gap := 0.0
 					for a := range atoms {
-						gap += atoms[a].Mass * ipDot(mv[a], mv[a])
+						gap += atoms[a].Mass * dot(mv[a], mv[a])
 					}
 					e.ExpectClose(t, "L(v_t + δ) − L(v_t) = E‖δ‖²", L1-L0, gap, 1e-12*scale*scale*(1+gap))
 					e.ExpectLeq(t, "L(v_t) ≤ L(v_t + δ)", L0, L1, 1e-12*scale*scale)
@@ -264,7 +264,7 @@ func init() {
 				for p, pr := range g.c.Pairs {
 					for a := range gt.z {
 						if numerics.MaxAbsDiff(gt.z[a], pts[p]) <= 1e-12*scale {
-							cvar += pr.Mass * ipSqDist(vel[p], gt.v[a])
+							cvar += pr.Mass * dist2(vel[p], gt.v[a])
 							break
 						}
 					}
@@ -328,7 +328,7 @@ func init() {
 				if err != nil {
 					e.Fatalf(t, "ConditionalVelocity: %v", err)
 				}
-				scale := math.Max(1, ipMaxAbs(x, y))
+				scale := math.Max(1, maxAbsMat(x, y))
 				mc := make([][]float64, n)
 				for i := range mc {
 					mc[i] = make([]float64, d)
@@ -357,7 +357,7 @@ func init() {
 						kv[i] = rng.NormFloat64()
 					}
 					th := 2 * math.Pi * rng.Float64()
-					phi := func(z []float64) float64 { return math.Cos(ipDot(kv, z)+th) + ipDot(kv, z) + ipDot(z, z)/(scale*scale) }
+					phi := func(z []float64) float64 { return math.Cos(dot(kv, z)+th) + dot(kv, z) + dot(z, z)/(scale*scale) }
 					lhs, rhs := 0.0, 0.0
 					for a := range atoms {
 						lhs += atoms[a].Mass * phi(atoms[a].Z)
@@ -371,7 +371,7 @@ func init() {
 				e.ExpectClose(t, "W2²(α, α_t) = t² W2²(α, β)", wt, tt*tt*w2, 1e-11*scale*scale*float64(n))
 				id := 0.0
 				for i := range x {
-					id += ipSqDist(x[i], mc[i])
+					id += dist2(x[i], mc[i])
 				}
 				e.ExpectClose(t, "cost of (1−t)Id + tT from α to α_t is optimal", id, wt, 1e-11*scale*scale*float64(n))
 			},
@@ -498,7 +498,7 @@ func init() {
 				sa := ipScoreArgsOf(m, k, z)
 				s := e.GMMScore(t, sa)
 				ipCheckScore(t, e, sa, s.Score)
-				cm := math.Abs(k.a) * ipMaxAbs(m.c)
+				cm := math.Abs(k.a) * maxAbsMat(m.c)
 				for p := range z {
 					want := make([]float64, len(z[p]))
 					sc := 0.0
@@ -531,7 +531,7 @@ func init() {
 				sa := ipScoreArgsOf(m, k, z)
 				s := e.GMMScore(t, sa)
 				ipCheckScore(t, e, sa, s.Score)
-				cm := math.Abs(k.a) * ipMaxAbs(m.c)
+				cm := math.Abs(k.a) * maxAbsMat(m.c)
 				for p := range z {
 					want := make([]float64, len(z[p]))
 					sc := 0.0
@@ -587,7 +587,7 @@ func init() {
 				ec := ipIntegrate(t, e, "cosine", m, t0, t1, zs, 1e-9)
 				ev := ipIntegrate(t, e, "vp", m, tauOf(t0), tauOf(t1), zs, 1e-9)
 				for p := range zs {
-					e.ExpectVecClose(t, fmt.Sprintf("integral curve from z[%d]: cosine vs VP endpoint", p), ec[p], ev[p], 1e-6*(1+ipVecMaxAbs(ev[p])))
+					e.ExpectVecClose(t, fmt.Sprintf("integral curve from z[%d]: cosine vs VP endpoint", p), ec[p], ev[p], 1e-6*(1+numerics.MaxAbs(ev[p])))
 				}
 			},
 		},
@@ -657,13 +657,13 @@ func init() {
 					return // integral curves are compared where the field is smooth on the scale of the points
 				}
 				zs := ipGenQueries(t, m, k0.a, k0.b, 2, false)
-				er, err := noising.Flow(s0, s1, zs, numerics.Options{RelTol: 1e-9, AbsTol: 1e-9 * math.Max(1, ipMaxAbs(zs, m.c)), MaxSteps: ipMaxSteps})
+				er, err := noising.Flow(s0, s1, zs, numerics.Options{RelTol: 1e-9, AbsTol: 1e-9 * math.Max(1, maxAbsMat(zs, m.c)), MaxSteps: ipMaxSteps})
 				if err != nil {
 					e.Fatalf(t, "reference flow: %v", err)
 				}
 				el := ipIntegrate(t, e, "linear", m, lam(s0), lam(s1), zs, 1e-9)
 				for p := range zs {
-					e.ExpectVecClose(t, fmt.Sprintf("integral curve from z[%d]: reparametrised vs linear", p), er[p], el[p], 1e-6*(1+ipVecMaxAbs(el[p])))
+					e.ExpectVecClose(t, fmt.Sprintf("integral curve from z[%d]: reparametrised vs linear", p), er[p], el[p], 1e-6*(1+numerics.MaxAbs(el[p])))
 				}
 			},
 		},
@@ -698,7 +698,7 @@ func ipSeparation(c [][]float64, a, b, sigma float64) float64 {
 	s := 0.0
 	for i := range c {
 		for j := range c {
-			s = math.Max(s, math.Abs(a)*math.Sqrt(ipSqDist(c[i], c[j]))/(b*sigma))
+			s = math.Max(s, math.Abs(a)*math.Sqrt(dist2(c[i], c[j]))/(b*sigma))
 		}
 	}
 	return s
@@ -730,7 +730,7 @@ func ipMinSep(loc [][]float64) float64 {
 	s := math.Inf(1)
 	for i := range loc {
 		for j := 0; j < i; j++ {
-			s = math.Min(s, math.Sqrt(ipSqDist(loc[i], loc[j])))
+			s = math.Min(s, math.Sqrt(dist2(loc[i], loc[j])))
 		}
 	}
 	return s
@@ -792,9 +792,9 @@ func init() {
 				e.Input("theta", theta)
 				kc := make([]float64, len(m.c))
 				for j := range m.c {
-					kc[j] = ipDot(kv, m.c[j])
+					kc[j] = dot(kv, m.c[j])
 				}
-				kk := ipDot(kv, kv)
+				kk := dot(kv, kv)
 				lhsC := func(s complex128) complex128 {
 					a, b := ipSchedC(sched, s)
 					var acc complex128
@@ -829,8 +829,8 @@ func init() {
 				v := e.FlowVelocity(t, ipVelArgs(sched, m, tt, z))
 				rhs, vmax := 0.0, 0.0
 				for p := range z {
-					rhs += wt[p] * (-math.Sin(ipDot(kv, z[p]) + theta)) * ipDot(kv, v.V[p])
-					vmax = math.Max(vmax, ipVecMaxAbs(v.V[p]))
+					rhs += wt[p] * (-math.Sin(dot(kv, z[p]) + theta)) * dot(kv, v.V[p])
+					vmax = math.Max(vmax, numerics.MaxAbs(v.V[p]))
 				}
 				e.ExpectClose(t, "d/dt E φ(Z_t) vs E⟨∇φ(Z_t), v_t(Z_t)⟩", rhs, lhs, ipRtol*math.Sqrt(kk)*math.Max(vmax, 1e-300))
 			},
@@ -877,7 +877,7 @@ func init() {
 						for i := range want {
 							want[i] = k1.a*m.c[0][i] + k1.b/k0.b*(z0[p][i]-k0.a*m.c[0][i])
 						}
-						e.ExpectVecClose(t, fmt.Sprintf("one atom: flow of z[%d] vs the affine map", p), z1[p], want, 1e-6*(1+ipVecMaxAbs(want)))
+						e.ExpectVecClose(t, fmt.Sprintf("one atom: flow of z[%d] vs the affine map", p), z1[p], want, 1e-6*(1+numerics.MaxAbs(want)))
 					}
 				case 1:
 					m := ipGenMix(t, 2, 4, 1, 1, false)
@@ -958,11 +958,11 @@ func init() {
 						nt := ipNorm(th)
 						proj := make([]float64, n)
 						for p := range z1 {
-							proj[p] = ipDot(th, z1[p]) / nt
+							proj[p] = dot(th, z1[p]) / nt
 						}
 						mm, ss := make([]float64, len(m.c)), make([]float64, len(m.c))
 						for j := range m.c {
-							mm[j], ss[j] = k1.a*ipDot(th, m.c[j])/nt, k1.b*m.sigma
+							mm[j], ss[j] = k1.a*dot(th, m.c[j])/nt, k1.b*m.sigma
 						}
 						ks := ipKS(proj, func(x float64) float64 { return ipMixCDF1(m.w, mm, ss, x) })
 						e.ExpectLeq(t, fmt.Sprintf("KS distance of the flowed samples to α_t along %v (DKW bound at α = %g)", th, ipAlpha/2), ks, eps, 0)
@@ -1010,7 +1010,7 @@ func init() {
 					for i := range wantMean {
 						wantMean[i] = k.a * m.c[j][i]
 					}
-					e.ExpectVecClose(t, fmt.Sprintf("center of component %d", j), law.Mean(j), wantMean, 1e-13*math.Max(1, ipVecMaxAbs(wantMean)))
+					e.ExpectVecClose(t, fmt.Sprintf("center of component %d", j), law.Mean(j), wantMean, 1e-13*math.Max(1, numerics.MaxAbs(wantMean)))
 					wantVar := k.a*k.a*tau2[j] + k.b*k.b*m.sigma*m.sigma
 					e.ExpectClose(t, fmt.Sprintf("variance of component %d", j), law.Var(j), wantVar, 1e-13*wantVar)
 					e.ExpectClose(t, fmt.Sprintf("weight of component %d", j), law.Weight(j), m.w[j], 0)
@@ -1035,11 +1035,11 @@ func init() {
 					nt := ipNorm(th)
 					proj := make([]float64, n)
 					for q := range z {
-						proj[q] = ipDot(th, z[q]) / nt
+						proj[q] = dot(th, z[q]) / nt
 					}
 					mm, ss := make([]float64, len(m.c)), make([]float64, len(m.c))
 					for j := range m.c {
-						mm[j], ss[j] = ipDot(th, law.Mean(j))/nt, math.Sqrt(law.Var(j))
+						mm[j], ss[j] = dot(th, law.Mean(j))/nt, math.Sqrt(law.Var(j))
 					}
 					ks := ipKS(proj, func(x float64) float64 { return ipMixCDF1(m.w, mm, ss, x) })
 					e.ExpectLeq(t, fmt.Sprintf("KS distance of a_t X + b_t Y to the mixture along %v", th), ks, eps, 0)
@@ -1086,7 +1086,7 @@ func init() {
 				for p := range z1 {
 					best, bi := math.Inf(1), -1
 					for l := range target {
-						if dd := math.Sqrt(ipSqDist(z1[p], target[l])); dd < best {
+						if dd := math.Sqrt(dist2(z1[p], target[l])); dd < best {
 							best, bi = dd, l
 						}
 					}
@@ -1141,7 +1141,7 @@ func init() {
 					if nu == 0 || nv == 0 {
 						return 0
 					}
-					pr := ipDot(u, v) / (nv * nv)
+					pr := dot(u, v) / (nv * nv)
 					perp := make([]float64, len(u))
 					for i := range u {
 						perp[i] = u[i] - pr*v[i]
@@ -1221,7 +1221,7 @@ func ipFMWitness(t *rapid.T, e *Env, m ipMix) {
 	a := 1 - tStop
 	classify := func(z []float64) int {
 		for j := range c {
-			if math.Sqrt(ipSqDist(z, []float64{a * c[j][0], a * c[j][1]})) < sep/4 {
+			if math.Sqrt(dist2(z, []float64{a * c[j][0], a * c[j][1]})) < sep/4 {
 				return j
 			}
 		}
@@ -1241,7 +1241,7 @@ func ipFMWitness(t *rapid.T, e *Env, m ipMix) {
 			}
 			dc := []float64{c[i][0] - c[j][0], c[i][1] - c[j][1]}
 			dy := []float64{y[p][0] - y[q][0], y[p][1] - y[q][1]}
-			if v := ipDot(dy, dc) / (ipNorm(dy) * ipNorm(dc)); v < worst {
+			if v := dot(dy, dc) / (ipNorm(dy) * ipNorm(dc)); v < worst {
 				worst, wp, wq = v, p, q
 			}
 		}

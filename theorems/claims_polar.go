@@ -210,7 +210,7 @@ func init() {
 					costs := make([]float64, len(Z))
 					for k, z := range Z {
 						out[k] = gsMatVec(G, MZ[k])
-						costs[k] = gsSqDist(z, out[k])
+						costs[k] = dist2(z, out[k])
 					}
 					if gi == 0 {
 						// G∘M ~ N(0, Σ) ⇔ M(Z) ~ N(0, I) for any invertible G: one generator suffices.

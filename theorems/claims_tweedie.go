@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"pgregory.net/rapid"
+
+	"github.com/otverify/otverify/numerics"
 )
 
 // The tweedie family: Tweedie's identity between the optimal Gaussian
@@ -50,11 +52,11 @@ func init() {
 				z := ipGenQueries(t, m, 1, 1, n, true)
 				r := e.GMMDenoise(t, DenoiseArgs{W: m.w, Mu: m.c, Sigma: m.sigma, Z: z})
 				s2 := m.sigma * m.sigma
-				cmax := ipMaxAbs(m.c)
+				cmax := maxAbsMat(m.c)
 				for p := range z {
 					s := ipScoreGT(m.w, m.c, ipConst(len(m.w), s2), z[p])
 					want := make([]float64, len(z[p]))
-					scale := math.Max(ipVecMaxAbs(z[p]), cmax)
+					scale := math.Max(numerics.MaxAbs(z[p]), cmax)
 					for i := range want {
 						want[i] = z[p][i] + s2*s[i]
 						scale = math.Max(scale, s2*math.Abs(s[i]))
@@ -66,7 +68,7 @@ func init() {
 					// coordinate, z included: a denoiser evaluated in
 					// Tweedie's form z + σ²∇log β rounds at eps·|z| even
 					// when the mean is small (atoms at 0, z far away).
-					fscale := math.Max(ipVecMaxAbs(z[p]), cmax)
+					fscale := math.Max(numerics.MaxAbs(z[p]), cmax)
 					tol := ipRtol*fscale + cond
 					e.ExpectVecClose(t, fmt.Sprintf("gmm.denoise vs the posterior mean at z[%d]", p), r.Mean[p], post, tol)
 					twBoxCheck(t, e, fmt.Sprintf("gmm.denoise at z[%d]", p), r.Mean[p], m.c, ipRtol*fscale+ipTiny)
@@ -84,7 +86,7 @@ func init() {
 				for p := range z {
 					post := ipPostMeanGT(m.w, m.c, tau2, 1, s2, z[p])
 					got := make([]float64, len(z[p]))
-					scale := math.Max(ipVecMaxAbs(z[p]), cmax)
+					scale := math.Max(numerics.MaxAbs(z[p]), cmax)
 					for i := range got {
 						got[i] = z[p][i] + s2*sc.Score[p][i]
 						scale = math.Max(scale, s2*math.Abs(sc.Score[p][i]))
@@ -128,7 +130,7 @@ func init() {
 					// E[a X | Z] is a convex combination of the atoms a·c_j:
 					// its terms are max|a·c|, whatever its value (it cancels
 					// to ~0 between atoms of opposite sign).
-					acm := math.Abs(k.a) * ipMaxAbs(m.c)
+					acm := math.Abs(k.a) * maxAbsMat(m.c)
 					for i := range got {
 						got[i] = (z[p][i] - den.Mean[p][i]) / k.b
 						scale = math.Max(scale, (math.Abs(z[p][i])+acm)/k.b)
@@ -142,7 +144,7 @@ func init() {
 					scale = sw
 					// v = a'E X + b'E Y: its terms are |a'|·max|c| and
 					// |b'/b|(|z| + |a|·max|c|), whatever its value.
-					vterms := math.Abs(k.da)*ipMaxAbs(m.c) + math.Abs(k.db/k.b)*acm
+					vterms := math.Abs(k.da)*maxAbsMat(m.c) + math.Abs(k.db/k.b)*acm
 					for i := range got {
 						got[i] = (k.a*vel.V[p][i] - k.da*z[p][i]) / det
 						vt := math.Max(math.Abs(vel.V[p][i]), vterms+math.Abs(k.db/k.b*z[p][i]))
@@ -170,9 +172,9 @@ func init() {
 				D := e.GMMDenoise(t, DenoiseArgs{W: m.w, Mu: ipScaled(m.c, 1-tt), Sigma: tt * m.sigma, Z: z})
 				for p := range z {
 					want := make([]float64, len(z[p]))
-					scale := ipVecMaxAbs(v.V[p])
+					scale := numerics.MaxAbs(v.V[p])
 					aw := ipScaled(m.c, 1-tt)
-					wm := ipMaxAbs(aw) // E W is a convex combination of the atoms: the size of its terms
+					wm := maxAbsMat(aw) // E W is a convex combination of the atoms: the size of its terms
 					for i := range want {
 						w := D.Mean[p][i]
 						want[i] = (z[p][i]-w)/tt - w/(1-tt)

@@ -7,6 +7,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
 	"pgregory.net/rapid"
+
+	"github.com/otverify/otverify/numerics"
 )
 
 // Generators shared by the transport families. Every value is drawn through
@@ -196,14 +198,26 @@ func uniform(n int) []float64 {
 	return w
 }
 
-func maxAbsMat(C [][]float64) float64 {
+// maxAbsMat is the largest |entry| of the given matrices (0 if none; NaN if
+// any entry is NaN).
+func maxAbsMat(Ms ...[][]float64) float64 {
 	m := 0.0
-	for _, r := range C {
-		for _, v := range r {
-			m = math.Max(m, math.Abs(v))
+	for _, M := range Ms {
+		for _, r := range M {
+			m = math.Max(m, numerics.MaxAbs(r))
 		}
 	}
 	return m
+}
+
+// dist2 is ‖a − b‖², summed in index order.
+func dist2(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		u := a[i] - b[i]
+		s += u * u
+	}
+	return s
 }
 
 func sum(v []float64) float64 {

@@ -50,14 +50,6 @@ func atAbsMatVec(M [][]float64, v []float64) []float64 {
 	return out
 }
 
-func atDot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
 // atQtK returns QᵀK (d×d).
 func atQtK(Q, K [][]float64) [][]float64 {
 	d := len(Q[0])
@@ -81,7 +73,7 @@ func atQtK(Q, K [][]float64) [][]float64 {
 // relative amount, and the (n + d)-term sums' rounding; 16× margin.
 func atTol(Q, K, V, x [][]float64) float64 {
 	d, r, n := float64(len(x[0])), float64(len(Q)), float64(len(x))
-	S := drMaxAbs(x, Q, K, V)
+	S := maxAbsMat(x, Q, K, V)
 	Lam := 0.0
 	qa := make([][]float64, len(x))
 	ka := make([][]float64, len(x))
@@ -92,7 +84,7 @@ func atTol(Q, K, V, x [][]float64) float64 {
 	}
 	for i := range x {
 		for j := range x {
-			Lam = math.Max(Lam, atDot(qa[i], ka[j]))
+			Lam = math.Max(Lam, dot(qa[i], ka[j]))
 		}
 	}
 	return S * (1e-9 + 16*(2*d+r+n)*drEps*(1+Lam))
@@ -106,7 +98,7 @@ func atField(Q, K, V, y [][]float64, q []float64) []float64 {
 	qq := atMatVec(Q, q)
 	l := make([]float64, len(y))
 	for j := range y {
-		l[j] = atDot(qq, atMatVec(K, y[j]))
+		l[j] = dot(qq, atMatVec(K, y[j]))
 	}
 	lse := numerics.LogSumExp(l)
 	out := make([]float64, len(V))
@@ -126,7 +118,7 @@ func atLogPartition(Q, K, y [][]float64, q []float64) float64 {
 	qq := atMatVec(Q, q)
 	l := make([]float64, len(y))
 	for j := range y {
-		l[j] = atDot(qq, atMatVec(K, y[j]))
+		l[j] = dot(qq, atMatVec(K, y[j]))
 	}
 	return numerics.LogSumExp(l) - math.Log(float64(len(y)))
 }

@@ -90,18 +90,6 @@ func drScaled(P [][]float64, s float64) [][]float64 {
 
 func drCopy(P [][]float64) [][]float64 { return drScaled(P, 1) }
 
-// drMaxAbs is the largest |coordinate| of the given clouds (protocol.md's
-// scale of a field: the largest input coordinate).
-func drMaxAbs(Ps ...[][]float64) float64 {
-	m := 0.0
-	for _, P := range Ps {
-		for _, r := range P {
-			m = math.Max(m, numerics.MaxAbs(r))
-		}
-	}
-	return m
-}
-
 // drSpan is max ‖y − x‖ over x in X, y in the clouds Ys: the size of the
 // terms (y − x) averaged by the field.
 func drSpan(X [][]float64, Ys ...[][]float64) float64 {
@@ -151,7 +139,7 @@ func drCond(kernel string, X [][]float64, tau float64, Ys ...[][]float64) float6
 func drFieldTol(kernel string, X [][]float64, tau float64, Ys ...[][]float64) float64 {
 	d := float64(len(X[0]))
 	all := append([][][]float64{X}, Ys...)
-	return drRtol*drMaxAbs(all...) + 16*d*drEps*drCond(kernel, X, tau, Ys...)*drSpan(X, Ys...)
+	return drRtol*maxAbsMat(all...) + 16*d*drEps*drCond(kernel, X, tau, Ys...)*drSpan(X, Ys...)
 }
 
 // drLogKernelSum returns g(u) = log Σ_j exp(lw_j − ‖u − v_j‖²/2), the

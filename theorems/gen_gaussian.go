@@ -37,7 +37,7 @@ func (c gsCov) rows() [][]float64  { return numerics.ToRows(c.S) }
 func (c gsCov) minEig() float64    { return gsMinOf(c.Lam) }
 func (c gsCov) maxEig() float64    { return gsMaxOf(c.Lam) }
 func (c gsCov) cond() float64      { return c.maxEig() / c.minEig() }
-func (c gsCov) trace() float64     { return gsSumOf(c.Lam) }
+func (c gsCov) trace() float64     { return sum(c.Lam) }
 func (c gsCov) factor() *mat.Dense { return gsScaleCols(c.Q, gsSqrtAll(c.Lam)) }
 func (c gsCov) fn(f func(float64) float64) *mat.SymDense {
 	g := make([]float64, len(c.Lam))
@@ -61,14 +61,6 @@ func gsMaxOf(x []float64) float64 {
 		m = math.Max(m, v)
 	}
 	return m
-}
-
-func gsSumOf(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s
 }
 
 func gsSqrtAll(x []float64) []float64 {
@@ -323,7 +315,7 @@ func gsNuclear(A mat.Matrix) float64 {
 	if !svd.Factorize(A, mat.SVDNone) {
 		return math.NaN()
 	}
-	return gsSumOf(svd.Values(nil))
+	return sum(svd.Values(nil))
 }
 
 // gsBuresFactors returns B²(F0 F0ᵀ, F1 F1ᵀ) = ‖F0‖_F² + ‖F1‖_F² − 2‖F1ᵀ F0‖_*

@@ -229,7 +229,7 @@ func ipPostSens(w []float64, m [][]float64, v []float64, z []float64, u [][]floa
 	dj := make([]float64, k)
 	mx := math.Inf(-1)
 	for j := range k {
-		dz := math.Sqrt(ipSqDist(z, m[j]))
+		dz := math.Sqrt(dist2(z, m[j]))
 		l[j] = math.Log(w[j]) - float64(len(z))/2*math.Log(v[j]) - dz*dz/(2*v[j])
 		dj[j] = 16 * ipEps * dz * (dz + ipNorm(m[j])) / v[j]
 		mx = math.Max(mx, l[j])
@@ -311,7 +311,7 @@ func ipVelocityPosteriorGT(w []float64, c [][]float64, sigma float64, k ipCoef, 
 	// E[X|Z] is a convex combination of the atoms: the size of its terms is
 	// max|c|, not |E[X|Z]| (which cancels to ~0 between atoms of opposite
 	// sign, e.g. weights ⅗, ⅖ at 2 and −3).
-	cm := ipMaxAbs(c)
+	cm := maxAbsMat(c)
 	for i := range z {
 		res := z[i] - k.a*ex[i]
 		out.v[i] = k.da*ex[i] + k.db/k.b*res
@@ -360,44 +360,7 @@ func ipConst(n int, v float64) []float64 {
 	return out
 }
 
-func ipMaxAbs(M ...[][]float64) float64 {
-	m := 0.0
-	for _, A := range M {
-		for _, r := range A {
-			for _, v := range r {
-				m = math.Max(m, math.Abs(v))
-			}
-		}
-	}
-	return m
-}
-
-func ipVecMaxAbs(v []float64) float64 {
-	m := 0.0
-	for _, x := range v {
-		m = math.Max(m, math.Abs(x))
-	}
-	return m
-}
-
-func ipDot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
-func ipSqDist(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		u := a[i] - b[i]
-		s += u * u
-	}
-	return s
-}
-
-func ipNorm(a []float64) float64 { return math.Sqrt(ipDot(a, a)) }
+func ipNorm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
 
 func ipCopy(M [][]float64) [][]float64 {
 	out := make([][]float64, len(M))
@@ -651,7 +614,7 @@ const ipMaxSteps = 4000
 // does not converge.
 func ipIntegrate(t *rapid.T, e *Env, sched string, m ipMix, t0, t1 float64, z [][]float64, tol float64) [][]float64 {
 	d := len(z[0])
-	scale := math.Max(1, ipMaxAbs(z, m.c))
+	scale := math.Max(1, maxAbsMat(z, m.c))
 	out, err := interp.IntegrateField(ipOpField(t, e, sched, m, d), t0, t1, z, numerics.Options{RelTol: tol, AbsTol: tol * scale, MaxSteps: ipMaxSteps})
 	if err != nil {
 		e.Fatalf(t, "integrating the flow.velocity field of %s from t=%g to t=%g: %v", sched, t0, t1, err)
@@ -670,7 +633,7 @@ func ipBruteOT(x, y [][]float64) (float64, []int) {
 	for i := range C {
 		C[i] = make([]float64, n)
 		for j := range C[i] {
-			C[i][j] = ipSqDist(x[i], y[j])
+			C[i][j] = dist2(x[i], y[j])
 		}
 	}
 	best, bestPerm := math.Inf(1), make([]int, n)

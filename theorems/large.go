@@ -220,7 +220,7 @@ var LargeChecks = []LargeCheck{
 				}
 				return expectClose("cost vs the reference's optimum", cost, ref.Cost, emdTol*maxC)
 			}
-			tol := emdTol * (maxC + maxAbs(r.F) + maxAbs(r.G))
+			tol := emdTol * (maxC + numerics.MaxAbs(r.F) + numerics.MaxAbs(r.G))
 			worst := math.Inf(1)
 			for i := 0; i < n; i++ {
 				for j := 0; j < n; j++ {

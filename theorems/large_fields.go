@@ -137,10 +137,10 @@ func largeMixtureScore(c *LargeCase) error {
 	if err != nil {
 		return err
 	}
-	cmax := ipMaxAbs(mu)
+	cmax := maxAbsMat(mu)
 	for p := range z {
 		want := ipPostMeanGT(w, mu, ipDiracTau2(k), 1, s2, z[p])
-		scale := math.Max(ipVecMaxAbs(z[p]), cmax)
+		scale := math.Max(numerics.MaxAbs(z[p]), cmax)
 		got := make([]float64, d)
 		for i := range got {
 			got[i] = z[p][i] + s2*r.Score[p][i]
