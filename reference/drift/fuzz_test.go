@@ -210,10 +210,16 @@ func FuzzGenerator(f *testing.F) {
 		} else {
 			scale := maxAbsRows(X, U)
 			for i := range X {
-				got := R.Eval(X[i])
-				// Eval has no error return: with data near MaxFloat64 the
-				// fitted combination Cᵀψ(x) may round past it.
-				if len(got) != dim || (!numerics.AllFinite(got) && maxAbsRows(U) < 1e300) {
+				got, err := R.Eval(X[i])
+				// With data near MaxFloat64 the fitted combination Cᵀψ(x)
+				// may round past it: then ErrOverflow, never a silent Inf.
+				if err != nil {
+					if !errors.Is(err, drift.ErrOverflow) || maxAbsRows(U) < 1e300 {
+						t.Fatalf("Residual.Eval of a fitted residual: %v", err)
+					}
+					continue
+				}
+				if len(got) != dim || !numerics.AllFinite(got) {
 					t.Fatalf("Residual.Eval = %v", got)
 				}
 				if F := drift.Features(X[i], degree); len(F) != drift.NumFeatures(dim, degree) {

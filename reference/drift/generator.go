@@ -43,9 +43,27 @@ type Residual struct {
 	C      [][]float64
 }
 
-// Eval returns U(x) = Cᵀψ(x). x must have the dimension the residual was
-// fitted in (it panics otherwise: a programmer error, not user data).
-func (u *Residual) Eval(x []float64) []float64 {
+// Eval returns U(x) = Cᵀψ(x). Preconditions (else an error wrapping
+// ErrInvalid): u is a residual of dimension d = len(x) ≥ 1 (Degree 1 or 2,
+// C an F×d matrix, F = NumFeatures(d, Degree), as FitResidual returns) and
+// x is finite; a value that does not fit float64 is an error wrapping
+// ErrOverflow.
+func (u *Residual) Eval(x []float64) ([]float64, error) {
+	if err := u.check(len(x)); err != nil {
+		return nil, err
+	}
+	if !numerics.AllFinite(x) {
+		return nil, numerics.Invalidf("drift: residual evaluated at a non-finite point")
+	}
+	out := u.eval(x)
+	if !numerics.AllFinite(out) {
+		return nil, fmt.Errorf("%w: residual field value", ErrOverflow)
+	}
+	return out, nil
+}
+
+// eval is Eval without the checks (u checked against len(x)).
+func (u *Residual) eval(x []float64) []float64 {
 	f := Features(x, u.Degree)
 	out := make([]float64, len(x))
 	for k, fk := range f {
@@ -54,6 +72,29 @@ func (u *Residual) Eval(x []float64) []float64 {
 		}
 	}
 	return out
+}
+
+// check reports whether u is a residual of dimension d: Degree 1 or 2 and
+// C an F×d matrix of finite coefficients, F = NumFeatures(d, Degree).
+func (u *Residual) check(d int) error {
+	if u == nil {
+		return numerics.Invalidf("drift: nil residual")
+	}
+	if d < 1 {
+		return numerics.Invalidf("drift: residual of dimension %d, want ≥ 1", d)
+	}
+	if u.Degree != 1 && u.Degree != 2 {
+		return numerics.Invalidf("drift: residual of degree %d, want 1 or 2", u.Degree)
+	}
+	if F := NumFeatures(d, u.Degree); len(u.C) != F {
+		return numerics.Invalidf("drift: residual has %d coefficient rows, want %d for dimension %d and degree %d", len(u.C), F, d, u.Degree)
+	}
+	for k, r := range u.C {
+		if len(r) != d || !numerics.AllFinite(r) {
+			return numerics.Invalidf("drift: residual coefficient row %d must have %d finite entries", k, d)
+		}
+	}
+	return nil
 }
 
 // FitResidual returns the least-squares fit of a drift u on the features of
@@ -158,12 +199,47 @@ func NewGenerator(A [][]float64, b []float64) (*Generator, error) {
 	return &Generator{A: numerics.Unflatten(ac.data, ac.n, ac.d), B: append([]float64(nil), b...)}, nil
 }
 
-// Dim returns (d, d_z): the output and latent dimensions.
-func (g *Generator) Dim() (int, int) { return len(g.A), len(g.A[0]) }
+// Dim returns (d, d_z): the output and latent dimensions ((0, 0) for a
+// Generator without A).
+func (g *Generator) Dim() (int, int) {
+	if len(g.A) == 0 {
+		return 0, 0
+	}
+	return len(g.A), len(g.A[0])
+}
+
+// check validates a Generator that may have been built as a literal rather
+// than by NewGenerator and Update: A a finite d×d_z matrix (d, d_z ≥ 1), B
+// of d finite entries, every layer a finite Tau and a residual of dimension
+// d. Else an error wrapping ErrInvalid.
+func (g *Generator) check() error {
+	if g == nil {
+		return numerics.Invalidf("drift: nil generator")
+	}
+	if _, err := checkCloud("A", g.A, -1); err != nil {
+		return err
+	}
+	d, _ := g.Dim()
+	if len(g.B) != d || !numerics.AllFinite(g.B) {
+		return numerics.Invalidf("drift: generator B must have %d finite entries", d)
+	}
+	for i, l := range g.Layers {
+		if math.IsNaN(l.Tau) || math.IsInf(l.Tau, 0) {
+			return numerics.Invalidf("drift: layer %d has tau = %v, want finite", i, l.Tau)
+		}
+		if err := l.U.check(d); err != nil {
+			return fmt.Errorf("drift: layer %d: %w", i, err)
+		}
+	}
+	return nil
+}
 
 // Eval returns G(z) for every row z of Z (n×d_z).
 // Preconditions: Z a valid cloud of dimension d_z (else ErrInvalid).
 func (g *Generator) Eval(Z [][]float64) ([][]float64, error) {
+	if err := g.check(); err != nil {
+		return nil, err
+	}
 	d, dz := g.Dim()
 	zc, err := checkCloud("z", Z, dz)
 	if err != nil {
@@ -179,7 +255,7 @@ func (g *Generator) Eval(Z [][]float64) ([][]float64, error) {
 			}
 		}
 		for _, l := range g.Layers {
-			u := l.U.Eval(x)
+			u := l.U.eval(x)
 			for a := range x {
 				x[a] += l.Tau * u[a]
 			}
@@ -195,12 +271,15 @@ func (g *Generator) Eval(Z [][]float64) ([][]float64, error) {
 // Update returns G⁺ = (Id + τU)∘G. tau must be finite (else ErrInvalid) and
 // U of G's output dimension.
 func (g *Generator) Update(U *Residual, tau float64) (*Generator, error) {
+	if err := g.check(); err != nil {
+		return nil, err
+	}
 	d, _ := g.Dim()
 	if math.IsNaN(tau) || math.IsInf(tau, 0) {
 		return nil, numerics.Invalidf("drift: tau = %v, want finite", tau)
 	}
-	if U == nil || len(U.C) != NumFeatures(d, U.Degree) || len(U.C[0]) != d {
-		return nil, numerics.Invalidf("drift: residual does not match dimension %d", d)
+	if err := U.check(d); err != nil {
+		return nil, fmt.Errorf("drift: residual does not match the generator (dimension %d): %w", d, err)
 	}
 	h := &Generator{A: g.A, B: g.B, Layers: append(append([]Layer(nil), g.Layers...), Layer{Tau: tau, U: U})}
 	return h, nil

@@ -37,7 +37,11 @@ func TestFitResidualExactAndOrthogonal(t *testing.T) {
 			for a := 0; a < 2; a++ {
 				s := 0.0
 				for i, p := range x {
-					s += Features(p, deg)[k] * (u[i][a] - U.Eval(p)[a])
+					up, err := U.Eval(p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					s += Features(p, deg)[k] * (u[i][a] - up[a])
 				}
 				if math.Abs(s) > 1e-12 {
 					t.Fatalf("degree %d: Σ ψ_%d R_%d = %g", deg, k, a, s)
@@ -61,7 +65,10 @@ func TestGeneratorUpdateIsPushforward(t *testing.T) {
 	}
 	x2, _ := G2.Eval(Z)
 	for i := range x {
-		u := U.Eval(x[i])
+		u, err := U.Eval(x[i])
+		if err != nil {
+			t.Fatal(err)
+		}
 		for a := range x[i] {
 			if want := x[i][a] + 0.7*u[a]; math.Abs(x2[i][a]-want) > 1e-14 {
 				t.Fatalf("G⁺(z_%d) = %v, want %v", i, x2[i], want)
