@@ -14,10 +14,10 @@ test:
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 
 ## test-noasm: the kernel-backed packages again with -tags noasm, which
-## compiles out the assembly (numerics/kernel's asm_other.go) so that every
+## compiles out the assembly (internal/kernel's asm_other.go) so that every
 ## kernel runs its portable Go code (CONVENTIONS.md: run next to `make test`)
 test-noasm:
-	$(GO) test -count=1 -tags noasm ./numerics/... ./reference/discrete/ ./reference/entropic/
+	$(GO) test -count=1 -tags noasm ./internal/kernel/ ./numerics/... ./reference/discrete/ ./reference/entropic/ ./reference/ot1d/
 
 ## verify: the main job: every claim against the reference within the default budget
 verify:

@@ -8,10 +8,10 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 )
 
-// Benchmarks of numerics/kernel, one per kernel, size and instruction-set
+// Benchmarks of internal/kernel, one per kernel, size and instruction-set
 // variant (sub-benchmark key variant=generic|avx2|avx512, every variant the
 // machine supports), with a naive Go baseline in the same table where one
 // exists (impl=math: the scalar loop over math.Exp that the kernels

@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 )
 
 // TestMain prints the configuration lines of the Go benchmark format that

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 )
 
 // BenchmarkExpSIMD: the exponential written with simd/archsimd against the

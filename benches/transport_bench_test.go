@@ -33,7 +33,7 @@ func transportCloud(seed uint64, n int) []float64 {
 // exactly transportSinkhornIters iterations (ε-scaling, Newton steps and
 // the dense plan disabled, tolerance unreachable); ns/iter is the time of
 // one iteration (a column and a row log-sum-exp pass, 2·n² exponentials,
-// numerics/kernel's ColLSELd and RowLSEHint), plus a twentieth of the
+// internal/kernel's ColLSELd and RowLSEHint), plus a twentieth of the
 // final check of the plan's marginals (n² exponentials on one goroutine,
 // about 1 % of the total). allocs/op counts the per-solve setup only: an
 // iteration allocates nothing (entropic's TestIterationAllocFree).

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 	"github.com/otverify/otverify/reports"
 )
 

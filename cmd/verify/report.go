@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 	"github.com/otverify/otverify/reports"
 	"github.com/otverify/otverify/reports/figures"
 	"github.com/otverify/otverify/theorems"

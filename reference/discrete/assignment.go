@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/otverify/otverify/numerics"
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 )
 
 // AssignmentSolution is an optimal assignment with its dual certificate.

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/otverify/otverify/numerics"
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 )
 
 // Regression tests, each named after the defect it pins down.
@@ -206,7 +206,7 @@ func TestWorkersBitIdenticalGOMAXPROCS(t *testing.T) {
 }
 
 // TestKernelVariantsBitIdentical: the solver gives the same bits with every
-// variant of numerics/kernel (portable Go, AVX2, AVX-512) — the fast paths
+// variant of internal/kernel (portable Go, AVX2, AVX-512) — the fast paths
 // against the plain one, through the whole solve (ε-scaling, Newton).
 func TestKernelVariantsBitIdentical(t *testing.T) {
 	vs := kernel.Variants()

@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/otverify/otverify/numerics"
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 )
 
 // MassTol is the tolerance on the total masses: a and b are accepted when
@@ -51,7 +51,7 @@ const stallIters = 500
 const parallelMin = 1 << 15
 
 // colTile is the number of columns one column-pass task handles. It must
-// be a multiple of 8, the strip width of numerics/kernel's column
+// be a multiple of 8, the strip width of internal/kernel's column
 // log-sum-exp (see colRange).
 const colTile = 32
 
@@ -142,7 +142,7 @@ type Result struct {
 //	f_i = −eps·log Σ_j b_j exp((g_j − C_ij)/eps),
 //
 // each log-sum-exp shifted (by its previous value, or by its maximum when
-// that is out of range; numerics/kernel RowLSEHint, ColLSELd) so that
+// that is out of range; internal/kernel RowLSEHint, ColLSELd) so that
 // nothing overflows, with ε-scaling: stages
 // eps_k = max(eps, (max C − min C)·Scaling^k), each warm-started from the
 // potentials of the previous one and stopped at marginal error 1e-3 or
@@ -181,7 +181,7 @@ type Result struct {
 // at eps ≲ 1e-12·max|C| Tol = 1e-9 is usually out of reach, and at
 // eps = 1e-20·max|C| the plan is meaningless — the solver then returns
 // ErrNotConverged, never such a plan. Iteration cost: 2·n·m exponentials
-// (the vectorised kernels of numerics/kernel), parallel over rows and
+// (the vectorised kernels of internal/kernel), parallel over rows and
 // column tiles (Options.Workers), allocation-free; a Newton step costs
 // min(n,m)²·max(n,m) + min(n,m)³/3 flops on one goroutine; the final
 // check of the plan's marginals costs n·m exponentials on one goroutine.
@@ -359,7 +359,7 @@ func (s *solver) setEps(eps float64) {
 }
 
 // colRange updates g_j = −eps·log Σ_i exp(fa_i − C_ij/eps) for columns in
-// [lo, hi) with the vectorised column log-sum-exp of numerics/kernel, each
+// [lo, hi) with the vectorised column log-sum-exp of internal/kernel, each
 // column shifted by its previous value c_j (one read of the columns; a
 // strip of eight columns in which some shifted sum is out of range is
 // redone with the maxima). The strips start at lo, so lo must be a

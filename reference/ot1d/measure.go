@@ -7,7 +7,7 @@ import (
 	"sort"
 
 	"github.com/otverify/otverify/numerics"
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 )
 
 // MassTol is the tolerance on the total mass: a weight vector a is accepted
@@ -56,7 +56,7 @@ func NewMeasure(x, a []float64) (*Measure, error) {
 		}
 	}
 	// The stable ascending order of the values (equal values, −0 and +0
-	// included, in increasing original index): numerics/kernel's radix
+	// included, in increasing original index): internal/kernel's radix
 	// Argsort, O(n), about 5 times faster than a comparison sort on
 	// (value, index) pairs at n = 10⁶, with the same order.
 	m := &Measure{

@@ -30,7 +30,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 	"github.com/otverify/otverify/reference/discrete"
 	"github.com/otverify/otverify/reference/gaussian"
 	"github.com/otverify/otverify/reference/ot1d"

@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 	"github.com/otverify/otverify/reference/discrete"
 )
 

@@ -4,7 +4,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/otverify/otverify/numerics/kernel"
+	"github.com/otverify/otverify/internal/kernel"
 )
 
 // stabilised runs iters Sinkhorn iterations from U = V = 0 in POT's

@@ -14,7 +14,7 @@
 // internal/asm); every function there has a portable Go twin in generic.go
 // with the same arguments. The portable path is forced by
 //
-//   - the build tag noasm (go test -tags noasm ./numerics/kernel/), or
+//   - the build tag noasm (go test -tags noasm ./internal/kernel/), or
 //   - the environment variable OTV_NOASM=1 at start-up, or
 //   - OTV_KERNEL=generic|avx2|avx512 at start-up (a variant above what the
 //     CPU supports is ignored), which also selects avx2 on an AVX-512
@@ -63,7 +63,9 @@
 // Kernels are building blocks for code that has already validated its
 // input: a slice shorter than the stated shape is a programming error and
 // panics (as an index out of range would), it is never read or written out
-// of bounds. Values are not checked: NaN and ±Inf propagate as documented
+// of bounds. That is why the package is internal: the module's public
+// functions (numerics, reference/…) validate user data and return errors,
+// then call the kernels with consistent shapes. Values are not checked: NaN and ±Inf propagate as documented
 // per function.
 //
 // # Parallelism
