@@ -249,3 +249,83 @@ func TestEigenBlockRescaleNoPanic(t *testing.T) {
 		t.Errorf("SymSqrt = %v without an error", ToRows(S))
 	}
 }
+
+// TestMalformedArgumentsAreErrors: arguments that no fuzz target reaches
+// panicked, hung or returned a wrong value without an error: sizes whose
+// allocation fails (makeslice: len out of range), d² or n·m overflowing
+// int, a huge n in the O(n) Kolmogorov–Smirnov tail sum (hours), a count
+// total wrapping around in ChiSquareGOF, typed nil matrices other than
+// *mat.Dense and friends (a nil *mat.BandDense, a mat.Transpose of a nil
+// matrix), and Unflatten of a shape larger than its data. Each is now an
+// error wrapping ErrInvalid (Unflatten: nil; the matrix norms: their
+// documented values for a nil matrix).
+func TestMalformedArgumentsAreErrors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	huge := math.MaxInt
+	nilT := mat.Transpose{Matrix: (*mat.Dense)(nil)}
+	nilBand := (*mat.BandDense)(nil)
+	cases := []struct {
+		name string
+		call func() error
+	}{
+		{"NormalVector n = MaxInt", func() error { _, err := NormalVector(rng, huge); return err }},
+		{"NormalRows d = MaxInt", func() error { _, err := NormalRows(rng, 2, huge); return err }},
+		{"NormalRows n·d > MaxDraws", func() error { _, err := NormalRows(rng, 1<<20, 1<<20); return err }},
+		{"MultivariateNormal n = MaxInt", func() error {
+			_, err := MultivariateNormal(rng, huge, []float64{0}, mat.NewDense(1, 1, []float64{1}))
+			return err
+		}},
+		{"MultivariateNormal L = Transpose(nil)", func() error { _, err := MultivariateNormal(rng, 1, []float64{0}, nilT); return err }},
+		{"UniformSphere n = MaxInt", func() error { _, err := UniformSphere(rng, huge, 3); return err }},
+		{"RandomProbabilities n = MaxInt", func() error { _, err := RandomProbabilities(rng, huge); return err }},
+		{"Categorical n = MaxInt", func() error { _, err := Categorical(rng, []float64{1}, huge); return err }},
+		{"Permutation n = MaxInt", func() error { _, err := Permutation(rng, huge); return err }},
+		{"RandomOrthogonal d² overflows", func() error { _, err := RandomOrthogonal(1<<32, rng); return err }},
+		{"RandomSPD d² overflows", func() error { _, err := RandomSPD(1<<32, rng, 2); return err }},
+		{"KSPValue n = 2⁵⁰ (O(n) tail)", func() error { _, err := KSPValue(1<<50, 0.6); return err }},
+		{"KSCritical n = 2⁵⁰", func() error { _, err := KSCritical(1<<50, 0.05); return err }},
+		{"KSCriticalTwoSample n·m overflows", func() error { _, err := KSCriticalTwoSample(1<<32, 1<<32, 0.05); return err }},
+		{"ChiSquareGOF N wraps to 1", func() error {
+			_, err := ChiSquareGOF([]int{huge, huge, 3}, []float64{0.3, 0.3, 0.4})
+			return err
+		}},
+		{"SymFromMatrix nil *BandDense", func() error { _, err := SymFromMatrix(nilBand); return err }},
+		{"SymFromMatrix Transpose(nil)", func() error { _, err := SymFromMatrix(nilT); return err }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.call(); !errors.Is(err, ErrInvalid) {
+				t.Fatalf("err = %v, want ErrInvalid", err)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name       string
+		data       []float64
+		rows, cols int
+	}{{"short data", []float64{1}, 2, 2}, {"negative rows", nil, -1, 2}, {"negative cols", []float64{1}, 1, -1}, {"rows > MaxDraws", nil, huge, 0}} {
+		if M := Unflatten(tc.data, tc.rows, tc.cols); M != nil {
+			t.Errorf("Unflatten %s = %v, want nil", tc.name, M)
+		}
+	}
+	if M := Unflatten([]float64{1, 2, 3, 4, 5}, 2, 2); len(M) != 2 || M[1][1] != 4 {
+		t.Errorf("Unflatten of a longer slice = %v", M)
+	}
+	if v := MatMaxAbs(nilBand); v != 0 {
+		t.Errorf("MatMaxAbs(nil band) = %v, want 0", v)
+	}
+	if v := MatMaxAbsDiff(nilT, mat.NewDense(1, 1, nil)); !math.IsInf(v, 1) {
+		t.Errorf("MatMaxAbsDiff(Transpose(nil), ·) = %v, want +Inf", v)
+	}
+	if R := ToRows(nilT); R != nil {
+		t.Errorf("ToRows(Transpose(nil)) = %v, want nil", R)
+	}
+	// The tail beyond s = n·d² = 373 is 0 in float64 (DKW–Massart) and is
+	// answered without the O(n) sum, also at the largest n.
+	for _, n := range []int{1000, 1 << 20, MaxKSSize} {
+		d := math.Sqrt(374 / float64(n))
+		if p, err := KSPValue(n, d); err != nil || p != 0 {
+			t.Errorf("KSPValue(%d, %g) = %v, %v; want 0", n, d, p, err)
+		}
+	}
+}

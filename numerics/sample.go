@@ -20,14 +20,35 @@ func checkRNG(name string, rng *rand.Rand) error {
 	return nil
 }
 
+// MaxDraws bounds the size of what a sampler of this package (and the
+// samplers of reference/…) is asked to return: at most MaxDraws = 2³¹
+// numbers (n·d for n points of dimension d; 16 GiB of float64). A larger
+// request is an ErrInvalid: allocating it would end in a runtime panic
+// ("makeslice: len out of range") or a fatal out-of-memory error, neither
+// of which a caller can handle.
+const MaxDraws = 1 << 31
+
+// CheckDraws returns nil if n ≥ 0 points of dimension d ≥ 1 (n·d numbers)
+// are within MaxDraws, and otherwise an error wrapping ErrInvalid naming
+// the caller name. It does not overflow for any n, d.
+func CheckDraws(name string, n, d int) error {
+	if n < 0 || d < 1 {
+		return Invalidf("%s: n = %d, d = %d; want n ≥ 0, d ≥ 1", name, n, d)
+	}
+	if n > MaxDraws/d {
+		return Invalidf("%s: %d×%d = %.4g numbers requested, above MaxDraws = %d", name, n, d, float64(n)*float64(d), MaxDraws)
+	}
+	return nil
+}
+
 // NormalVector returns n independent N(0, 1) draws (rng.NormFloat64,
-// ziggurat). Precondition: n ≥ 0.
+// ziggurat). Precondition: 0 ≤ n ≤ MaxDraws (else ErrInvalid).
 func NormalVector(rng *rand.Rand, n int) ([]float64, error) {
 	if err := checkRNG("NormalVector", rng); err != nil {
 		return nil, err
 	}
-	if n < 0 {
-		return nil, Invalidf("NormalVector: n = %d < 0", n)
+	if err := CheckDraws("NormalVector", n, 1); err != nil {
+		return nil, err
 	}
 	z := make([]float64, n)
 	for i := range z {
@@ -37,13 +58,14 @@ func NormalVector(rng *rand.Rand, n int) ([]float64, error) {
 }
 
 // NormalRows returns an n×d point cloud (row-major, one point per row) of
-// independent N(0, 1) entries, drawn row by row. Preconditions: n ≥ 0, d ≥ 1.
+// independent N(0, 1) entries, drawn row by row. Preconditions: n ≥ 0,
+// d ≥ 1, n·d ≤ MaxDraws (else ErrInvalid).
 func NormalRows(rng *rand.Rand, n, d int) ([][]float64, error) {
 	if err := checkRNG("NormalRows", rng); err != nil {
 		return nil, err
 	}
-	if n < 0 || d < 1 {
-		return nil, Invalidf("NormalRows: n = %d, d = %d; want n ≥ 0, d ≥ 1", n, d)
+	if err := CheckDraws("NormalRows", n, d); err != nil {
+		return nil, err
 	}
 	X := make([][]float64, n)
 	for i := range X {
@@ -58,20 +80,21 @@ func NormalRows(rng *rand.Rand, n, d int) ([][]float64, error) {
 // (mat.Cholesky.LTo) or, for a singular PSD covariance S, SymSqrt(S). A
 // *mat.Cholesky of the covariance is also accepted: its lower factor is
 // used (its At method would return the covariance itself).
-// Preconditions: d = len(mean) ≥ 1, L d×d, all entries finite, n ≥ 0;
-// a sample that overflows float64 is an ErrInvalid.
+// Preconditions: d = len(mean) ≥ 1, L d×d (not nil: see IsNilMatrix), all
+// entries finite, n ≥ 0, n·d ≤ MaxDraws; a sample that overflows float64
+// is an ErrInvalid.
 func MultivariateNormal(rng *rand.Rand, n int, mean []float64, L mat.Matrix) ([][]float64, error) {
 	if err := checkRNG("MultivariateNormal", rng); err != nil {
 		return nil, err
 	}
 	d := len(mean)
-	if d == 0 || n < 0 {
-		return nil, Invalidf("MultivariateNormal: n = %d, len(mean) = %d; want n ≥ 0, d ≥ 1", n, d)
+	if err := CheckDraws("MultivariateNormal", n, d); err != nil {
+		return nil, err
 	}
 	if !AllFinite(mean) {
 		return nil, Invalidf("MultivariateNormal: mean has a non-finite entry")
 	}
-	if L == nil || isNilMatrix(L) {
+	if L == nil || IsNilMatrix(L) {
 		return nil, Invalidf("MultivariateNormal: L is nil")
 	}
 	if chol, ok := L.(*mat.Cholesky); ok {
@@ -117,13 +140,14 @@ func MultivariateNormal(rng *rand.Rand, n int, mean []float64, L mat.Matrix) ([]
 
 // UniformSphere returns n points uniform on the unit sphere S^{d−1} ⊂ ℝ^d,
 // one per row: z/‖z‖ for z ~ N(0, I_d) (a zero z, probability 0, is
-// redrawn). ‖x‖ = 1 within a few ulps. Preconditions: n ≥ 0, d ≥ 1.
+// redrawn). ‖x‖ = 1 within a few ulps. Preconditions: n ≥ 0, d ≥ 1,
+// n·d ≤ MaxDraws (else ErrInvalid).
 func UniformSphere(rng *rand.Rand, n, d int) ([][]float64, error) {
 	if err := checkRNG("UniformSphere", rng); err != nil {
 		return nil, err
 	}
-	if n < 0 || d < 1 {
-		return nil, Invalidf("UniformSphere: n = %d, d = %d; want n ≥ 0, d ≥ 1", n, d)
+	if err := CheckDraws("UniformSphere", n, d); err != nil {
+		return nil, err
 	}
 	X := make([][]float64, n)
 	for k := range X {
@@ -214,13 +238,16 @@ func Dirichlet(rng *rand.Rand, alpha []float64) ([]float64, error) {
 // RandomProbabilities returns a probability vector uniform on the open
 // simplex (Dirichlet(1, …, 1)): p_i = E_i/Σ_j E_j with E_i = −log U_i,
 // U_i uniform on (0, 1). Every p_i > 0 (E_i ≥ 5.5e-17), Σ p_i = 1 within
-// n ulps. Precondition: n ≥ 1.
+// n ulps. Precondition: 1 ≤ n ≤ MaxDraws (else ErrInvalid).
 func RandomProbabilities(rng *rand.Rand, n int) ([]float64, error) {
 	if err := checkRNG("RandomProbabilities", rng); err != nil {
 		return nil, err
 	}
 	if n < 1 {
 		return nil, Invalidf("RandomProbabilities: n = %d < 1", n)
+	}
+	if err := CheckDraws("RandomProbabilities", n, 1); err != nil {
+		return nil, err
 	}
 	p := make([]float64, n)
 	s := 0.0
@@ -283,13 +310,16 @@ func DyadicProbabilities(rng *rand.Rand, n, k int) ([]float64, error) {
 // P(i) = w_i/Σ_j w_j, by inversion of the cumulative sums with binary
 // search (one rng.Float64 per draw). A category with w_i = 0 is never drawn.
 // Preconditions: w non-empty, entries finite and ≥ 0 with a positive finite
-// sum; n ≥ 0.
+// sum; 0 ≤ n ≤ MaxDraws (else ErrInvalid).
 func Categorical(rng *rand.Rand, w []float64, n int) ([]int, error) {
 	if err := checkRNG("Categorical", rng); err != nil {
 		return nil, err
 	}
 	if len(w) == 0 || n < 0 {
 		return nil, Invalidf("Categorical: len(w) = %d, n = %d; want len(w) ≥ 1, n ≥ 0", len(w), n)
+	}
+	if err := CheckDraws("Categorical", n, 1); err != nil {
+		return nil, err
 	}
 	cum := make([]float64, len(w))
 	s := 0.0
@@ -337,13 +367,13 @@ func Shuffle[T any](rng *rand.Rand, x []T) error {
 }
 
 // Permutation returns a uniformly random permutation of {0, …, n − 1}
-// (rng.Perm). Precondition: n ≥ 0.
+// (rng.Perm). Precondition: 0 ≤ n ≤ MaxDraws (else ErrInvalid).
 func Permutation(rng *rand.Rand, n int) ([]int, error) {
 	if err := checkRNG("Permutation", rng); err != nil {
 		return nil, err
 	}
-	if n < 0 {
-		return nil, Invalidf("Permutation: n = %d < 0", n)
+	if err := CheckDraws("Permutation", n, 1); err != nil {
+		return nil, err
 	}
 	return rng.Perm(n), nil
 }

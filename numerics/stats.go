@@ -75,6 +75,9 @@ func KolmogorovSF(x float64) float64 {
 // Softw. 39(11), 2011. With s = n·d²:
 //
 //   - d ≤ 1/(2n): 1; d ≥ 1: 0 (the support of D_n is [1/(2n), 1]).
+//   - s ≥ ksZeroS = 373: 0, the float64 value of P(D_n ≥ d) ≤ 2e^{−2s}
+//     < 2⁻¹⁰⁷⁵ (Dvoretzky–Kiefer–Wolfowitz inequality with Massart's
+//     constant, Ann. Probab. 18(3), 1990), without summing.
 //   - d > 1/2, or s ≥ 3, or n > 1000 and s ≥ 2.2: 2·P(D_n⁺ ≥ d) with the
 //     exact one-sided Birnbaum–Tingey sum (O(n) terms). The two one-sided
 //     events are disjoint for d > 1/2 and otherwise overlap with relative
@@ -88,18 +91,21 @@ func KolmogorovSF(x float64) float64 {
 //     TestKSPValuePelzGood).
 //
 // Cost: at most ≈ 10 ms for n ≤ 1000, O(1) in the body and O(n) in the
-// tail for larger n.
-// Preconditions: n ≥ 1, d not NaN.
+// tail 2.2 ≤ s < 373 for larger n (about 0.1–0.5 µs per term: seconds at
+// n = MaxKSSize, which bounds it so that no call runs for hours; a huge n
+// used to hang here and in KSCritical, regression test
+// TestMalformedArgumentsAreErrors).
+// Preconditions: 1 ≤ n ≤ MaxKSSize, d not NaN (else ErrInvalid).
 func KSPValue(n int, d float64) (float64, error) {
-	if n < 1 || math.IsNaN(d) {
-		return 0, Invalidf("KSPValue: n = %d, d = %v; want n ≥ 1 and d a number", n, d)
+	if n < 1 || n > MaxKSSize || math.IsNaN(d) {
+		return 0, Invalidf("KSPValue: n = %d, d = %v; want 1 ≤ n ≤ %d and d a number", n, d, MaxKSSize)
 	}
 	fn := float64(n)
 	s := fn * d * d
 	switch {
 	case d <= 0.5/fn:
 		return 1, nil
-	case d >= 1:
+	case d >= 1 || s >= ksZeroS:
 		return 0, nil
 	case d > 0.5 || s >= 3 || (n > 1000 && s >= 2.2):
 		return math.Min(1, 2*smirnovSF(n, d)), nil
@@ -110,6 +116,15 @@ func KSPValue(n int, d float64) (float64, error) {
 }
 
 func clamp01(p float64) float64 { return math.Min(1, math.Max(0, p)) }
+
+// MaxKSSize bounds the sample size n of KSPValue, KSCritical and
+// KSOneSample (2²⁴ ≈ 1.7e7): the exact tail sum costs O(n).
+const MaxKSSize = 1 << 24
+
+// ksZeroS is the s = n·d² from which P(D_n ≥ d) ≤ 2e^{−2s} (DKW–Massart)
+// is below 2⁻¹⁰⁷⁵, half the smallest subnormal, so that its float64 value
+// is 0: 2e^{−746} ≈ 2.1e-324 < 2⁻¹⁰⁷⁵ ≈ 2.5e-324.
+const ksZeroS = 373
 
 // pelzGoodCDF returns the Pelz–Good approximation of P(D_n ≤ d),
 // K₀(z) + K₁(z)/√n + K₂(z)/n + K₃(z)/n^{3/2} at z = √n·d, with each K_i in
@@ -263,11 +278,12 @@ type KSResult struct {
 // the sorted sample, with the p-value of KSPValue (exact to ≈ 1e-13 for
 // n ≤ 1000, within 1e-7 above; see there). Ties in x
 // (impossible under a continuous F) make the test conservative.
-// Preconditions: x non-empty and finite; cdf non-nil with values in [0, 1],
-// non-decreasing along sorted x (else ErrInvalid).
+// Preconditions: x non-empty (at most MaxKSSize points) and finite; cdf
+// non-nil with values in [0, 1], non-decreasing along sorted x (else
+// ErrInvalid).
 func KSOneSample(x []float64, cdf func(float64) float64) (KSResult, error) {
-	if len(x) == 0 || !AllFinite(x) {
-		return KSResult{}, Invalidf("KSOneSample: x must be non-empty and finite")
+	if len(x) == 0 || len(x) > MaxKSSize || !AllFinite(x) {
+		return KSResult{}, Invalidf("KSOneSample: x must be non-empty (at most %d points) and finite", MaxKSSize)
 	}
 	if cdf == nil {
 		return KSResult{}, Invalidf("KSOneSample: cdf is nil")
@@ -385,10 +401,12 @@ func KSTwoSample(x, y []float64) (KSResult, error) {
 // KSCritical returns the critical value d of the one-sample KS test at level
 // alpha: the d with KSPValue(n, d) = alpha, found by bisection to 1e-14
 // absolute, so that the test "reject when D_n ≥ d" has false-alarm rate alpha
-// (up to the accuracy of KSPValue). Preconditions: n ≥ 1, 0 < alpha < 1.
+// (up to the accuracy of KSPValue). Cost: about 50 calls of KSPValue, a
+// few of them O(n). Preconditions: 1 ≤ n ≤ MaxKSSize, 0 < alpha < 1 (else
+// ErrInvalid).
 func KSCritical(n int, alpha float64) (float64, error) {
-	if n < 1 || !(alpha > 0 && alpha < 1) {
-		return 0, Invalidf("KSCritical: n = %d, alpha = %v; want n ≥ 1, 0 < alpha < 1", n, alpha)
+	if n < 1 || n > MaxKSSize || !(alpha > 0 && alpha < 1) {
+		return 0, Invalidf("KSCritical: n = %d, alpha = %v; want 1 ≤ n ≤ %d, 0 < alpha < 1", n, alpha, MaxKSSize)
 	}
 	lo, hi := 0.5/float64(n), 1.0
 	for hi-lo > 1e-14 {
@@ -408,10 +426,16 @@ func KSCritical(n int, alpha float64) (float64, error) {
 // the integer k), so that "reject when D ≥ critical" has false-alarm rate
 // at most alpha (exact for n·m ≤ 10⁷). It returns a value > 1 (never
 // reject) when even D = 1 has a p-value above alpha, as for n = m = 1.
-// Cost: O(n·m·log(n·m)). Preconditions: n, m ≥ 1, 0 < alpha < 1.
+// Cost: O(n·m·log(n·m)) up to n·m = 10⁷, O(log(n·m)) above.
+// Preconditions: n, m ≥ 1 with n·m ≤ MaxInt64 (a larger product
+// overflowed and gave +Inf; regression test
+// TestMalformedArgumentsAreErrors), 0 < alpha < 1 (else ErrInvalid).
 func KSCriticalTwoSample(n, m int, alpha float64) (float64, error) {
 	if n < 1 || m < 1 || !(alpha > 0 && alpha < 1) {
 		return 0, Invalidf("KSCriticalTwoSample: n = %d, m = %d, alpha = %v; want n, m ≥ 1, 0 < alpha < 1", n, m, alpha)
+	}
+	if int64(n) > math.MaxInt64/int64(m) {
+		return 0, Invalidf("KSCriticalTwoSample: n·m = %d·%d overflows int64", n, m)
 	}
 	nm := int64(n) * int64(m)
 	lo, hi := int64(0), nm+1 // p(lo) > alpha ≥ p(hi) = 0
@@ -442,7 +466,7 @@ type GOFResult struct {
 // count in a category with p_i = 0 gives X² = +Inf and p-value 0. The χ²
 // law is asymptotic (N → ∞); it is reliable when every expected count
 // N·p_i ≥ 5 (Cochran's rule; see MinExpected) and anti-conservative below.
-// Preconditions: len(counts) == len(p) ≥ 2, counts ≥ 0 with N ≥ 1, p finite
+// Preconditions: len(counts) == len(p) ≥ 2, counts ≥ 0 with 1 ≤ N ≤ MaxInt, p finite
 // ≥ 0 with |Σp − 1| ≤ 1e-9 (normalised internally), at least two p_i > 0.
 func ChiSquareGOF(counts []int, p []float64) (GOFResult, error) {
 	if len(counts) != len(p) || len(p) < 2 {
@@ -455,6 +479,12 @@ func ChiSquareGOF(counts []int, p []float64) (GOFResult, error) {
 		}
 		if !(p[i] >= 0) || math.IsInf(p[i], 1) {
 			return GOFResult{}, Invalidf("ChiSquareGOF: p[%d] = %v, want finite ≥ 0", i, p[i])
+		}
+		if counts[i] > math.MaxInt-N {
+			// N wrapped around (e.g. to 1 for {MaxInt, MaxInt, 3}) and
+			// gave a wrong statistic (regression test
+			// TestMalformedArgumentsAreErrors).
+			return GOFResult{}, Invalidf("ChiSquareGOF: N = Σ counts overflows int at index %d", i)
 		}
 		N += counts[i]
 		ps += p[i]

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -359,7 +360,7 @@ func SymFromMatrix(A mat.Matrix) (*mat.SymDense, error) {
 	if A == nil {
 		return nil, Invalidf("matrix is nil")
 	}
-	if isNilMatrix(A) {
+	if IsNilMatrix(A) {
 		return nil, Invalidf("matrix is nil")
 	}
 	r, c := A.Dims()
@@ -398,22 +399,25 @@ func SymFromMatrix(A mat.Matrix) (*mat.SymDense, error) {
 	return S, nil
 }
 
-// isNilMatrix reports whether A holds a nil pointer of one of gonum's
-// concrete matrix types (calling its methods would panic).
-func isNilMatrix(A mat.Matrix) bool {
-	switch m := A.(type) {
-	case *mat.Dense:
-		return m == nil
-	case *mat.SymDense:
-		return m == nil
-	case *mat.TriDense:
-		return m == nil
-	case *mat.DiagDense:
-		return m == nil
-	case *mat.VecDense:
-		return m == nil
-	case *mat.Cholesky:
-		return m == nil
+// IsNilMatrix reports whether A cannot be used as a matrix because it is, or
+// wraps, a nil value: a nil interface, a nil pointer of any type (*mat.Dense,
+// *mat.BandDense, a user type, …), or a transpose (mat.Transpose and the
+// other mat.Untransposer wrappers) of such a value. Calling Dims or At on
+// such an A panics. An empty but non-nil matrix (&mat.Dense{}) is not nil:
+// its Dims are 0×0.
+func IsNilMatrix(A mat.Matrix) bool {
+	for depth := 0; depth < 64; depth++ {
+		if A == nil {
+			return true
+		}
+		if v := reflect.ValueOf(A); v.Kind() == reflect.Pointer && v.IsNil() {
+			return true
+		}
+		u, ok := A.(mat.Untransposer)
+		if !ok {
+			return false
+		}
+		A = u.Untranspose()
 	}
 	return false
 }
@@ -421,7 +425,7 @@ func isNilMatrix(A mat.Matrix) bool {
 // ToRows returns the entries of A as a row-major [][]float64 (a fresh copy);
 // nil for a nil matrix.
 func ToRows(A mat.Matrix) [][]float64 {
-	if A == nil || isNilMatrix(A) {
+	if A == nil || IsNilMatrix(A) {
 		return nil
 	}
 	r, c := A.Dims()
@@ -441,9 +445,13 @@ func ToRows(A mat.Matrix) [][]float64 {
 // "How to generate random matrices from the classical compact groups", 2007;
 // the sign fix makes the factorisation unique and the law exactly Haar).
 // ‖QᵀQ − I‖_max is of order d·eps. Deterministic given rng.
+// Preconditions: d ≥ 1 with d² ≤ MaxDraws, rng non-nil (else ErrInvalid).
 func RandomOrthogonal(d int, rng *rand.Rand) (*mat.Dense, error) {
 	if d < 1 {
 		return nil, Invalidf("RandomOrthogonal: d = %d < 1", d)
+	}
+	if err := CheckDraws("RandomOrthogonal", d, d); err != nil {
+		return nil, err
 	}
 	if rng == nil {
 		return nil, Invalidf("RandomOrthogonal: rng is nil")
@@ -475,7 +483,8 @@ func RandomOrthogonal(d int, rng *rand.Rand) (*mat.Dense, error) {
 // condition) and the other d − 2 exponents are independent U(0, 1)
 // (log-uniform spectrum). For d = 1 it returns [1].
 //
-// Preconditions: d ≥ 1, 1 ≤ condition < +Inf, rng non-nil.
+// Preconditions: d ≥ 1 with d² ≤ MaxDraws, 1 ≤ condition < +Inf, rng
+// non-nil (else ErrInvalid).
 // Accuracy: the computed A has eigenvalues within ≈ d·eps·condition of λ, so
 // its condition number is condition·(1 ± d·eps·condition).
 func RandomSPD(d int, rng *rand.Rand, condition float64) (*mat.SymDense, error) {

@@ -70,9 +70,15 @@ func Flatten(M [][]float64) (data []float64, rows, cols int, err error) {
 	return data, rows, cols, nil
 }
 
-// Unflatten returns the rows×cols row-major matrix stored in data as
-// [][]float64 (sharing no memory with data).
+// Unflatten returns the rows×cols row-major matrix stored in the first
+// rows·cols entries of data as [][]float64 (sharing no memory with data).
+// It returns nil when the shape does not fit the data: rows or cols
+// negative, len(data) < rows·cols, or rows > MaxDraws (it used to panic
+// there; regression test TestMalformedArgumentsAreErrors).
 func Unflatten(data []float64, rows, cols int) [][]float64 {
+	if rows < 0 || cols < 0 || rows > MaxDraws || (cols > 0 && rows > len(data)/cols) {
+		return nil
+	}
 	M := make([][]float64, rows)
 	for i := range M {
 		M[i] = append([]float64(nil), data[i*cols:(i+1)*cols]...)

@@ -33,7 +33,7 @@ func RelErr(got, want, scale float64) float64 {
 // MatMaxAbs returns max_ij |A_ij| (NaN if some entry is NaN; 0 for a nil or
 // empty matrix).
 func MatMaxAbs(A mat.Matrix) float64 {
-	if A == nil || isNilMatrix(A) {
+	if A == nil || IsNilMatrix(A) {
 		return 0
 	}
 	r, c := A.Dims()
@@ -52,7 +52,7 @@ func MatMaxAbs(A mat.Matrix) float64 {
 // MatMaxAbsDiff returns max_ij |A_ij − B_ij|, +Inf if the shapes differ or a
 // matrix is nil, NaN if some difference is NaN.
 func MatMaxAbsDiff(A, B mat.Matrix) float64 {
-	if A == nil || B == nil || isNilMatrix(A) || isNilMatrix(B) {
+	if A == nil || B == nil || IsNilMatrix(A) || IsNilMatrix(B) {
 		return math.Inf(1)
 	}
 	r, c := A.Dims()

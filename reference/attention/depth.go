@@ -16,7 +16,8 @@ import (
 // accurate in 1/T.
 // Preconditions: as Gamma, and T ≥ 1 (else ErrInvalid). A token that
 // overflows float64 on the way (x + Γ/T near MaxFloat64) gives an error
-// wrapping ErrOverflow, never ±Inf.
+// wrapping ErrOverflow, never ±Inf. Cost: T evaluations of Gamma,
+// O(T·(n²r + n(r+d)d)); T is the caller's request and is not bounded.
 func Residual(Q, K, V, x [][]float64, T int) ([][]float64, error) {
 	if T < 1 {
 		return nil, numerics.Invalidf("attention: T = %d layers, want ≥ 1", T)

@@ -19,7 +19,9 @@ type Joint struct {
 }
 
 // NewJoint returns the joint table with alphabet sizes k = sizes and cell
-// probabilities p (row-major, last coordinate fastest).
+// probabilities p (row-major, last coordinate fastest). The methods of a
+// nil *Joint or the zero Joint{} return an error wrapping
+// numerics.ErrInvalid (Sizes: nil).
 // Preconditions (else ErrInvalid): 1 ≤ D, every k_i ≥ 1, Π k_i = len(p) ≤
 // MaxJointSize, p a valid distribution (entries finite ≥ 0, |Σp − 1| ≤
 // MassTol).
@@ -49,10 +51,24 @@ func NewJoint(sizes []int, p []float64) (*Joint, error) {
 	return j, nil
 }
 
-// Sizes returns the alphabet sizes (k_1, …, k_D).
-func (j *Joint) Sizes() []int { return append([]int(nil), j.sizes...) }
+// Sizes returns the alphabet sizes (k_1, …, k_D); nil for a nil or zero
+// Joint.
+func (j *Joint) Sizes() []int {
+	if j == nil {
+		return nil
+	}
+	return append([]int(nil), j.sizes...)
+}
 
+// checkPrefix validates a prefix (a full configuration if full) and that j
+// was built by NewJoint: a nil *Joint or the zero Joint{} (its fields are
+// unexported, so a literal is always empty) has no coordinates, and Prob
+// indexed its empty table while Marginal, ChainRule and SampleSequential
+// answered for it (regression test TestMalformedMapOrJointIsAnError).
 func (j *Joint) checkPrefix(x []int, full bool) error {
+	if j == nil || len(j.sizes) == 0 {
+		return numerics.Invalidf("autoreg: nil or empty joint (build it with NewJoint)")
+	}
 	if len(x) > len(j.sizes) || (full && len(x) != len(j.sizes)) {
 		return numerics.Invalidf("autoreg: %d coordinates for a %d-dimensional joint", len(x), len(j.sizes))
 	}
@@ -164,8 +180,12 @@ func (j *Joint) ChainRule(x []int) (float64, error) {
 // sequential inverse-CDF sampler ([P] § Sampling Rule): for independent
 // U_i ~ U[0,1) its law is the joint p. A prefix of probability 0 is never
 // reached (Sample never returns a zero-probability token).
-// Preconditions: len(u) = D, each u_i in [0, 1) (else ErrInvalid).
+// Preconditions: j built by NewJoint, len(u) = D, each u_i in [0, 1)
+// (else ErrInvalid).
 func (j *Joint) SampleSequential(u []float64) ([]int, error) {
+	if err := j.checkPrefix(nil, false); err != nil {
+		return nil, err
+	}
 	if len(u) != len(j.sizes) {
 		return nil, numerics.Invalidf("autoreg: %d uniforms for %d coordinates", len(u), len(j.sizes))
 	}

@@ -165,3 +165,111 @@ func TestLogDensitySubnormalColumn(t *testing.T) {
 		t.Fatalf("LogDensity = %v, %v, want %v", got, err, want)
 	}
 }
+
+// TestMalformedMapOrJointIsAnError: Map literals and Joint literals (not
+// built by NewJoint) were trusted. LogDensity panicked (index out of range,
+// nil dereference, gonum's dimension mismatch) on a ragged Affine, a
+// Permutation with an entry out of range or negative, a Compose holding a
+// nil map or maps of different dimensions, and a nil *Affine; the
+// methods Apply and Jacobian of those maps panicked likewise (an x of
+// another length too), and a non-square Affine was silently truncated.
+// The methods of a nil *Joint panicked, and of the zero Joint{} Prob
+// indexed an empty table while Marginal, ChainRule and SampleSequential
+// answered for it. LogDensity and the Joint methods now return errors
+// wrapping numerics.ErrInvalid; Apply and Jacobian return nil.
+func TestMalformedMapOrJointIsAnError(t *testing.T) {
+	logpY := func([]float64) float64 { return 0 }
+	x := []float64{0.5, -0.25}
+	maps := []struct {
+		name string
+		g    autoreg.Map
+	}{
+		{"ragged Affine", autoreg.Affine{A: [][]float64{{1}, {0, 1}}, B: []float64{0, 0}}},
+		{"non-square Affine", autoreg.Affine{A: [][]float64{{1, 0, 0}, {0, 1, 0}}, B: []float64{0, 0}}},
+		{"Affine without A", autoreg.Affine{B: []float64{0, 0}}},
+		{"nil *Affine", (*autoreg.Affine)(nil)},
+		{"Permutation out of range", autoreg.Permutation{0, 5}},
+		{"Permutation negative", autoreg.Permutation{-1, 0}},
+		{"Compose with a nil map", autoreg.Compose{nil, autoreg.Permutation{1, 0}}},
+		{"Compose of dimensions 2 then 1", autoreg.Compose{autoreg.Permutation{1, 0}, autoreg.Elementwise{C: []float64{0}}}},
+		{"Compose of dimensions 2 then 3", autoreg.Compose{autoreg.Elementwise{C: []float64{0, 0}}, autoreg.Permutation{0, 1, 2}}},
+	}
+	for _, m := range maps {
+		t.Run("LogDensity "+m.name, func(t *testing.T) {
+			if _, err := autoreg.LogDensity(x, m.g, logpY); !errors.Is(err, numerics.ErrInvalid) {
+				t.Fatalf("err = %v, want ErrInvalid", err)
+			}
+			if m.name == "nil *Affine" {
+				return
+			}
+			if y, J := m.g.Apply(x), m.g.Jacobian(x); y != nil || J != nil {
+				t.Fatalf("Apply = %v, Jacobian = %v; want nil, nil", y, J)
+			}
+		})
+	}
+	// An x of another length than Dim: nil, not a panic.
+	for _, g := range []autoreg.Map{autoreg.Permutation{2, 0, 1}, autoreg.Elementwise{C: []float64{1, 2, 3}}, autoreg.Affine{A: [][]float64{{1}}, B: []float64{0}}} {
+		if y, J := g.Apply(x), g.Jacobian(x); y != nil || J != nil {
+			t.Errorf("%T of dimension %d at a point of dimension 2: Apply = %v, Jacobian = %v; want nil", g, g.Dim(), y, J)
+		}
+	}
+	for _, j := range []struct {
+		name string
+		j    *autoreg.Joint
+	}{{"nil", nil}, {"zero", &autoreg.Joint{}}} {
+		jj := j.j
+		cases := []struct {
+			name string
+			call func() error
+		}{
+			{"Prob", func() error { _, err := jj.Prob(nil); return err }},
+			{"Marginal", func() error { _, err := jj.Marginal(nil); return err }},
+			{"Conditional", func() error { _, err := jj.Conditional(nil); return err }},
+			{"ChainRule", func() error { _, err := jj.ChainRule(nil); return err }},
+			{"SampleSequential", func() error { _, err := jj.SampleSequential(nil); return err }},
+		}
+		for _, tc := range cases {
+			t.Run(j.name+" Joint "+tc.name, func(t *testing.T) {
+				if err := tc.call(); !errors.Is(err, numerics.ErrInvalid) {
+					t.Fatalf("err = %v, want ErrInvalid", err)
+				}
+			})
+		}
+		if s := jj.Sizes(); s != nil {
+			t.Errorf("%s Joint: Sizes = %v, want nil", j.name, s)
+		}
+	}
+	// Well-formed maps are unaffected.
+	good := autoreg.Compose{autoreg.Elementwise{C: []float64{0.5, 0.5}}, autoreg.Permutation{1, 0}}
+	if _, err := autoreg.LogDensity(x, good, logpY); err != nil {
+		t.Errorf("LogDensity of a well-formed composition: %v", err)
+	}
+}
+
+// TestLogDensityNumericallySingularIsAnError (FuzzLogDensity soak, seed
+// logdet-numerically-singular-jacobian): A = [[1e−300, −0, −1], [1e−300,
+// 1e−300, −0], [5.625, 5.625, −6]] has det = −6e−600 but, equilibrated,
+// a condition number near 1e300: the LU determinant was the rounding of a
+// cancellation and log|det| came out 654 too large, silently. A Jacobian
+// singular to working accuracy is now ErrInvalid; a well-conditioned one
+// with the same tiny entries is still answered.
+func TestLogDensityNumericallySingularIsAnError(t *testing.T) {
+	logpY := func(y []float64) float64 { return -(y[0]*y[0] + y[1]*y[1] + y[2]*y[2]) / 2 }
+	x := []float64{1, 1, 1}
+	A := [][]float64{{1e-300, math.Copysign(0, -1), -1}, {1e-300, 1e-300, math.Copysign(0, -1)}, {5.625, 5.625, -6}}
+	if v, err := autoreg.LogDensity(x, autoreg.Affine{A: A, B: []float64{0, 0, 0}}, logpY); !errors.Is(err, numerics.ErrInvalid) {
+		t.Fatalf("LogDensity of a numerically singular affine map = %v, %v; want ErrInvalid", v, err)
+	}
+	// diag(1e−300, 1e−300, −6): det = −6e−600 exactly, perfectly conditioned
+	// once the rows are scaled.
+	D := [][]float64{{1e-300, 0, 0}, {0, 1e-300, 0}, {0, 0, -6}}
+	v, err := autoreg.LogDensity(x, autoreg.Affine{A: D, B: []float64{0, 0, 0}}, logpY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := []float64{1e-300, 1e-300, -6}
+	want := logpY(y) + math.Log(6) + 2*math.Log(1e-300)
+	if math.Abs(v-want) > 1e-12*math.Abs(want) {
+		t.Fatalf("LogDensity of diag(1e-300, 1e-300, -6) = %v, want %v", v, want)
+	}
+}

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/internal/kernel"
+	"github.com/otverify/otverify/numerics"
 )
 
 // AssignmentSolution is an optimal assignment with its dual certificate.

@@ -70,8 +70,15 @@ type Solution struct {
 // Sparse returns the nonzero entries of the optimal plan π in row-major
 // order (by i, then j); there are at most N+M−1 of them. The slice is owned
 // by the Solution and is available whether or not Plan was built, which is
-// what large problems need (the dense plan has N·M entries).
-func (s *Solution) Sparse() []Entry { return s.entries }
+// what large problems need (the dense plan has N·M entries). It returns nil
+// for a nil *Solution (it dereferenced nil; regression test
+// TestSparseOfNilAndBadOptionsAreSafe).
+func (s *Solution) Sparse() []Entry {
+	if s == nil {
+		return nil
+	}
+	return s.entries
+}
 
 // Options tunes EMDWithOptions. The zero value gives EMD's behaviour.
 type Options struct {
@@ -83,13 +90,25 @@ type Options struct {
 	// SparseOnly leaves Solution.Plan nil; use Solution.Sparse.
 	SparseOnly bool
 	// MaxIter bounds the number of pivots; 0 means DefaultMaxIter(n, m).
+	// Must be ≥ 0 (a negative value, once silently the default, is
+	// ErrInvalid).
 	MaxIter int
 }
 
 // DefaultMaxIter is the pivot budget of EMD for an n×m problem:
 // 1000·(n+m) + 1e6. Block-search network simplex typically needs a few
-// times n+m pivots; the budget only guards against a runaway.
-func DefaultMaxIter(n, m int) int { return 1000*(n+m) + 1_000_000 }
+// times n+m pivots; the budget only guards against a runaway. It saturates
+// at math.MaxInt instead of overflowing (it wrapped to a small or negative
+// budget for n + m near MaxInt; EMD itself accepts n + m < 2³⁰ only), and
+// treats negative sizes as 0.
+func DefaultMaxIter(n, m int) int {
+	n, m = max(n, 0), max(m, 0)
+	const base = 1_000_000
+	if n > (math.MaxInt-base)/1000-m || m > (math.MaxInt-base)/1000 {
+		return math.MaxInt
+	}
+	return 1000*(n+m) + base
+}
 
 // EMD returns an exact optimal transport plan between the probability
 // vectors a (n atoms) and b (m atoms) for the row-major n×m cost matrix C,
@@ -132,9 +151,12 @@ func EMDWithOptions(a, b, C []float64, n, m int, opt Options) (*Solution, error)
 	if err != nil {
 		return nil, err
 	}
+	if opt.MaxIter < 0 {
+		return nil, numerics.Invalidf("discrete: Options.MaxIter = %d, want ≥ 0", opt.MaxIter)
+	}
 	Cs, costExp := scaleCosts(C)
 	maxIter := opt.MaxIter
-	if maxIter <= 0 {
+	if maxIter == 0 {
 		maxIter = DefaultMaxIter(n, m)
 	}
 

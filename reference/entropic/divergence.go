@@ -125,7 +125,10 @@ func Divergence(x, y []float64, d int, a, b []float64, eps float64, opts Options
 // Entropy returns H(p) = −Σ_k p_k log p_k with 0·log 0 = 0, for any
 // nonnegative array (a probability vector, or a plan flattened row-major).
 // Accuracy: a few ulps per term, summed with compensation. Returns an error
-// wrapping numerics.ErrInvalid if some entry is negative or not finite.
+// wrapping numerics.ErrInvalid if some entry is negative or not finite, and
+// one wrapping ErrOverflow if the value does not fit float64 (entries near
+// MaxFloat64, where −p log p overflows; it was returned as NaN, regression
+// test TestEntropyAndKLOverflowAreErrors).
 func Entropy(p []float64) (float64, error) {
 	var s, c float64
 	for k, v := range p {
@@ -144,7 +147,10 @@ func Entropy(p []float64) (float64, error) {
 		}
 		s = u
 	}
-	return s + c, nil
+	if H := s + c; !math.IsInf(H, 0) && !math.IsNaN(H) {
+		return H, nil
+	}
+	return 0, fmt.Errorf("%w: entropy of entries up to %g", ErrOverflow, numerics.MaxAbs(p))
 }
 
 // KL returns KL(π | a⊗b) = Σ_ij π_ij log(π_ij/(a_i b_j)) with 0·log(0/·) = 0,
@@ -153,7 +159,9 @@ func Entropy(p []float64) (float64, error) {
 // ([P] § "Product Reference = Entropy Regularization up to Constants",
 // claim entropic.kl-decomposition). π need not be a coupling. Returns an
 // error wrapping numerics.ErrInvalid on a shape mismatch or a negative or
-// non-finite entry.
+// non-finite entry, and one wrapping ErrOverflow if a finite value does not
+// fit float64 (π_ij near MaxFloat64; it was returned as NaN, regression
+// test TestEntropyAndKLOverflowAreErrors).
 func KL(pi, a, b []float64) (float64, error) {
 	n, m := len(a), len(b)
 	if n == 0 || m == 0 || len(pi) != n*m {
@@ -186,5 +194,8 @@ func KL(pi, a, b []float64) (float64, error) {
 			s = u
 		}
 	}
-	return s + c, nil
+	if v := s + c; !math.IsInf(v, 0) && !math.IsNaN(v) {
+		return v, nil
+	}
+	return 0, fmt.Errorf("%w: KL of a plan with entries up to %g", ErrOverflow, numerics.MaxAbs(pi))
 }

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/internal/kernel"
+	"github.com/otverify/otverify/numerics"
 )
 
 // Regression tests, each named after the defect it pins down.
@@ -243,5 +243,37 @@ func TestKernelVariantsBitIdentical(t *testing.T) {
 			res.Iterations != ref.Iterations {
 			t.Fatalf("kernel variant %s differs from %s", v, vs[0])
 		}
+	}
+}
+
+// TestEntropyAndKLOverflowAreErrors: Entropy and KL returned NaN with a nil
+// error for entries near MaxFloat64 (−p log p overflows to −Inf, and the
+// compensated sum turns it into NaN). A value that does not fit float64 is
+// now an error wrapping ErrOverflow; +Inf remains KL's documented answer
+// for π_ij > 0 where a_i b_j = 0.
+func TestEntropyAndKLOverflowAreErrors(t *testing.T) {
+	M := math.MaxFloat64
+	cases := []struct {
+		name string
+		call func() (float64, error)
+	}{
+		{"Entropy [MaxFloat64]", func() (float64, error) { return Entropy([]float64{M}) }},
+		{"Entropy [MaxFloat64, MaxFloat64]", func() (float64, error) { return Entropy([]float64{M, M}) }},
+		{"Entropy [MaxFloat64, 1e-300]", func() (float64, error) { return Entropy([]float64{M, 1e-300}) }},
+		{"KL π = MaxFloat64, a b = 1e-600", func() (float64, error) { return KL([]float64{M}, []float64{1e-300}, []float64{1e-300}) }},
+		{"KL two huge entries", func() (float64, error) { return KL([]float64{M, M}, []float64{M, 1}, []float64{M}) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if v, err := tc.call(); !errors.Is(err, ErrOverflow) {
+				t.Fatalf("= %v, %v; want ErrOverflow", v, err)
+			}
+		})
+	}
+	if v, err := KL([]float64{0.5, 0.5}, []float64{1, 0}, []float64{1}); err != nil || !math.IsInf(v, 1) {
+		t.Errorf("KL with mass outside the support of a⊗b = %v, %v; want +Inf", v, err)
+	}
+	if v, err := Entropy([]float64{0.5, 0.5}); err != nil || math.Abs(v-math.Ln2) > 1e-15 {
+		t.Errorf("Entropy([½, ½]) = %v, %v; want log 2", v, err)
 	}
 }

@@ -8,8 +8,8 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
-	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/internal/kernel"
+	"github.com/otverify/otverify/numerics"
 )
 
 // MassTol is the tolerance on the total masses: a and b are accepted when

@@ -52,6 +52,12 @@ var VariancePreserving = Schedule{
 	DQ:   func(float64) float64 { return 1 },
 }
 
+// checkSchedule validates s at t: four non-nil functions, t ∈ [0, 1], and
+// values P(t), Q(t) finite and ≥ 0 (squares a_t², b_t²), DP(t), DQ(t)
+// finite. A schedule with negative or NaN values was used as given: a
+// negative P made InterpolantCovariance return a negative definite "S_t"
+// without an error, and NaN values were reported as ErrOverflow rather
+// than bad input (regression test TestScheduleValuesAndNilMatricesAreChecked).
 func checkSchedule(s Schedule, t float64) error {
 	if s.P == nil || s.Q == nil || s.DP == nil || s.DQ == nil {
 		return numerics.Invalidf("gaussian: schedule %q has a nil function", s.Name)
@@ -59,14 +65,20 @@ func checkSchedule(s Schedule, t float64) error {
 	if !(t >= 0 && t <= 1) {
 		return numerics.Invalidf("gaussian: t = %v is outside [0, 1]", t)
 	}
+	p, q, dp, dq := s.P(t), s.Q(t), s.DP(t), s.DQ(t)
+	if !(p >= 0) || !(q >= 0) || math.IsInf(p, 1) || math.IsInf(q, 1) || !numerics.AllFinite([]float64{dp, dq}) {
+		return numerics.Invalidf("gaussian: schedule %q at t = %g has P = %v, Q = %v, DP = %v, DQ = %v; want P, Q finite ≥ 0 (squares) and DP, DQ finite", s.Name, t, p, q, dp, dq)
+	}
 	return nil
 }
 
 // InterpolantCovariance returns S_t = a_t² S0 + b_t² S1, the covariance of
 // Z_t = a_t X0 + b_t X1 for independent X0 ~ N(0, S0), X1 ~ N(0, S1) ([C]
 // eq. 27 with the linear schedule: S_t = (1−t)² S0 + t² S1).
-// Preconditions: S0, S1 symmetric of one dimension, schedule functions
-// non-nil, t ∈ [0, 1].
+// Preconditions (else ErrInvalid): S0, S1 symmetric of one dimension,
+// schedule functions non-nil with P(t), Q(t) finite ≥ 0 and DP(t), DQ(t)
+// finite, t ∈ [0, 1]. A result beyond float64 is an error wrapping
+// ErrOverflow.
 func InterpolantCovariance(S0, S1 *mat.SymDense, s Schedule, t float64) (*mat.SymDense, error) {
 	d, err := checkSym("S0", S0, -1)
 	if err != nil {

@@ -67,10 +67,12 @@ func checkVec(name string, v []float64, d int) error {
 
 // checkSquare validates a finite d×d matrix (any d if d < 0) and returns d.
 func checkSquare(name string, A mat.Matrix, d int) (int, error) {
-	if A == nil {
+	if numerics.IsNilMatrix(A) {
+		// A nil *mat.BandDense or a mat.Transpose of a nil matrix
+		// panicked in Dims (regression test TestScheduleValuesAndNilMatricesAreChecked).
 		return 0, numerics.Invalidf("gaussian: %s is nil", name)
 	}
-	if D, ok := A.(*mat.Dense); ok && (D == nil || D.IsEmpty()) {
+	if D, ok := A.(*mat.Dense); ok && D.IsEmpty() {
 		return 0, numerics.Invalidf("gaussian: %s is nil or empty", name)
 	}
 	r, c := A.Dims()

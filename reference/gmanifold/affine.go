@@ -18,21 +18,35 @@ type AffineField struct {
 	M []float64
 }
 
-// At returns v(x) = B + A (x − M). Preconditions: x of length d (the length
-// of B); otherwise an error wrapping numerics.ErrInvalid.
+// At returns v(x) = B + A (x − M). Preconditions (else an error wrapping
+// numerics.ErrInvalid): d = len(B) ≥ 1, A d×d and M, x of length d, all
+// finite (NaN entries and an empty field were answered without an error;
+// regression test TestMalformedFieldOrMatrixIsAnError). A value beyond float64
+// is an error wrapping ErrOverflow.
 func (f AffineField) At(x []float64) ([]float64, error) {
 	d := len(f.B)
-	if f.A == nil || len(f.M) != d || len(x) != d {
+	if d == 0 || len(f.M) != d || len(x) != d {
 		return nil, numerics.Invalidf("gmanifold: AffineField.At: inconsistent sizes (B %d, M %d, x %d)", d, len(f.M), len(x))
 	}
-	if r, c := f.A.Dims(); r != d || c != d {
-		return nil, numerics.Invalidf("gmanifold: AffineField.At: A is %d×%d, want %d×%d", r, c, d, d)
+	if _, err := checkSquare("AffineField.A", f.A, d); err != nil {
+		return nil, err
+	}
+	for _, v := range []struct {
+		name string
+		v    []float64
+	}{{"B", f.B}, {"M", f.M}, {"x", x}} {
+		if err := checkVec("AffineField.At: "+v.name, v.v, d); err != nil {
+			return nil, err
+		}
 	}
 	v := append([]float64(nil), f.B...)
 	for i := 0; i < d; i++ {
 		for j := 0; j < d; j++ {
 			v[i] += f.A.At(i, j) * (x[j] - f.M[j])
 		}
+	}
+	if !numerics.AllFinite(v) {
+		return nil, fmt.Errorf("gmanifold: AffineField.At: %w", ErrOverflow)
 	}
 	return v, nil
 }

@@ -23,7 +23,8 @@ type Trajectory struct {
 // opt.AbsTol on the d² entries), recording the accepted steps. The state is
 // the full matrix; every right-hand side sees the symmetrised state, so the
 // trajectory stays symmetric. A state that leaves the positive definite cone
-// makes f fail (f's error is returned, wrapped).
+// makes f fail (f's error is returned, wrapped); a nil or wrongly sized
+// velocity from f is an error wrapping numerics.ErrInvalid.
 // Preconditions: f non-nil, C0 symmetric, T ≥ 0 finite.
 func IntegrateCovariance(f VelocityFunc, C0 *mat.SymDense, T float64, opt numerics.Options) (*Trajectory, error) {
 	d, err := checkSym("C0", C0, -1)
@@ -55,6 +56,11 @@ func IntegrateCovariance(f VelocityFunc, C0 *mat.SymDense, T float64, opt numeri
 		V, err := f(toSym(y))
 		if err != nil {
 			return err
+		}
+		if V == nil {
+			// A (nil, nil) answer of f dereferenced nil (regression test
+			// TestMalformedFieldOrMatrixIsAnError).
+			return numerics.Invalidf("gmanifold: velocity is nil")
 		}
 		if r := V.SymmetricDim(); r != d {
 			return numerics.Invalidf("gmanifold: velocity is %d×%d, want %d×%d", r, r, d, d)

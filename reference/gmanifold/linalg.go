@@ -54,10 +54,12 @@ func checkVec(name string, v []float64, d int) error {
 }
 
 func checkSquare(name string, A mat.Matrix, d int) (int, error) {
-	if A == nil {
+	if numerics.IsNilMatrix(A) {
+		// A nil *mat.BandDense or a mat.Transpose of a nil matrix
+		// panicked in Dims (regression test TestMalformedFieldOrMatrixIsAnError).
 		return 0, numerics.Invalidf("gmanifold: %s is nil", name)
 	}
-	if D, ok := A.(*mat.Dense); ok && (D == nil || D.IsEmpty()) {
+	if D, ok := A.(*mat.Dense); ok && D.IsEmpty() {
 		return 0, numerics.Invalidf("gmanifold: %s is nil or empty", name)
 	}
 	r, c := A.Dims()

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/gmanifold"
 	"gonum.org/v1/gonum/mat"
 )
@@ -60,5 +61,80 @@ func TestSlicedValueOverflowIsAnError(t *testing.T) {
 	want := 0.5*1.6e154*1.6e154 + 12.5 // exact constant arithmetic
 	if err != nil || math.Abs(v-want) > 1e-15*want {
 		t.Fatalf("SlicedValue = %v, %v, want %v", v, err, want)
+	}
+}
+
+// TestMalformedFieldOrMatrixIsAnError: an AffineField literal with NaN
+// entries in B, M or x returned a NaN velocity with a nil error, one whose
+// value overflows returned ±Inf, and an empty one (A = &mat.Dense{}, d = 0)
+// an empty velocity; a nil *mat.BandDense or a mat.Transpose of a nil
+// matrix passed as A to MomentVelocity, AffineFlowMap or
+// AffineFlowMoments panicked in Dims; a VelocityFunc answering (nil, nil)
+// made IntegrateCovariance dereference nil. Now these are errors wrapping
+// numerics.ErrInvalid (ErrOverflow for the overflowing velocity).
+func TestMalformedFieldOrMatrixIsAnError(t *testing.T) {
+	nan := math.NaN()
+	one := mat.NewDense(1, 1, []float64{1})
+	S := mat.NewSymDense(1, []float64{1})
+	nilBand := (*mat.BandDense)(nil)
+	nilT := mat.Transpose{Matrix: (*mat.Dense)(nil)}
+	type call struct {
+		name string
+		f    func() error
+	}
+	cases := []call{
+		{"At of the zero field", func() error { _, err := gmanifold.AffineField{}.At(nil); return err }},
+		{"At with A = &mat.Dense{}", func() error { _, err := gmanifold.AffineField{A: &mat.Dense{}}.At(nil); return err }},
+		{"At with NaN B", func() error {
+			_, err := gmanifold.AffineField{B: []float64{nan}, A: one, M: []float64{0}}.At([]float64{1})
+			return err
+		}},
+		{"At with NaN M", func() error {
+			_, err := gmanifold.AffineField{B: []float64{0}, A: one, M: []float64{nan}}.At([]float64{1})
+			return err
+		}},
+		{"At at NaN x", func() error {
+			_, err := gmanifold.AffineField{B: []float64{0}, A: one, M: []float64{0}}.At([]float64{nan})
+			return err
+		}},
+		{"At with NaN A", func() error {
+			_, err := gmanifold.AffineField{B: []float64{0}, A: mat.NewDense(1, 1, []float64{nan}), M: []float64{0}}.At([]float64{1})
+			return err
+		}},
+		{"At with A = nil", func() error {
+			_, err := gmanifold.AffineField{B: []float64{0}, A: nil, M: []float64{0}}.At([]float64{1})
+			return err
+		}},
+		{"IntegrateCovariance with a nil velocity", func() error {
+			_, err := gmanifold.IntegrateCovariance(func(*mat.SymDense) (*mat.SymDense, error) { return nil, nil }, S, 1, numerics.Options{})
+			return err
+		}},
+	}
+	for _, m := range []struct {
+		name string
+		A    mat.Matrix
+	}{{"nil *BandDense", nilBand}, {"Transpose(nil)", nilT}} {
+		A := m.A
+		cases = append(cases,
+			call{"MomentVelocity " + m.name, func() error { _, _, err := gmanifold.MomentVelocity(A, []float64{0}, S); return err }},
+			call{"AffineFlowMap " + m.name, func() error { _, _, err := gmanifold.AffineFlowMap(A, []float64{0}, []float64{0}, 1); return err }},
+			call{"AffineFlowMoments " + m.name, func() error {
+				_, _, err := gmanifold.AffineFlowMoments(A, []float64{0}, []float64{0}, S, 1)
+				return err
+			}})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.f(); !errors.Is(err, numerics.ErrInvalid) {
+				t.Fatalf("err = %v, want ErrInvalid", err)
+			}
+		})
+	}
+	huge := gmanifold.AffineField{B: []float64{0}, A: mat.NewDense(1, 1, []float64{math.MaxFloat64}), M: []float64{0}}
+	if v, err := huge.At([]float64{10}); !errors.Is(err, gmanifold.ErrOverflow) {
+		t.Errorf("At of an overflowing field = %v, %v; want ErrOverflow", v, err)
+	}
+	if v, err := (gmanifold.AffineField{B: []float64{1}, A: one, M: []float64{2}}).At([]float64{5}); err != nil || v[0] != 4 {
+		t.Errorf("At of a well-formed field = %v, %v; want [4]", v, err)
 	}
 }

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"math"
+	"reflect"
 
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/discrete"
@@ -15,7 +16,11 @@ const MassTol = 1e-9
 // Interpolant is a path P_t(x, y) between x (t = 0) and y (t = 1) in R^d
 // with its time derivative ∂_t P_t(x, y) ([C] § "Stochastic interpolant",
 // P_t : R^{2d} → R^d). Implementations write into dst, which has the length
-// of x and y; they do not check shapes (the functions of this package do).
+// of x and y; they do not check shapes or fields (they have no error
+// return): the functions of this package check both first, for the types
+// of this package (checkInterpolant: a Curved Offset of length d, a Bridge
+// schedule with finite coefficients at t, no nil pointer), and call the
+// methods only with consistent lengths.
 type Interpolant interface {
 	Name() string
 	At(dst []float64, t float64, x, y []float64)
@@ -110,8 +115,13 @@ func (c Curved) Deriv(dst []float64, t float64, x, y []float64) {
 // and (0, 1) at t = 1 (linear, cosine, overshoot; VP only as τ → ∞).
 type Bridge struct{ S schedule.Schedule }
 
-// Name returns "bridge(<schedule>)".
-func (b Bridge) Name() string { return "bridge(" + b.S.Name() + ")" }
+// Name returns "bridge(<schedule>)" ("bridge(<nil>)" without a schedule).
+func (b Bridge) Name() string {
+	if isNilValue(b.S) {
+		return "bridge(<nil>)"
+	}
+	return "bridge(" + b.S.Name() + ")"
+}
 
 // At writes a_t x + b_t y.
 func (b Bridge) At(dst []float64, t float64, x, y []float64) {
@@ -137,7 +147,9 @@ type Pair struct {
 
 // Coupling is a discrete coupling π = Σ_p Mass_p δ_(X[I_p], Y[J_p]) between
 // point clouds X (n×d) and Y (m×d) ([C] § "Stochastic interpolant").
-// Pairs with zero mass are dropped by the constructors.
+// Pairs with zero mass are dropped by the constructors. A literal is
+// validated by the functions that take it (non-empty finite clouds of one
+// dimension, pairs in range, finite masses ≥ 0; else ErrInvalid).
 type Coupling struct {
 	X, Y  [][]float64
 	Pairs []Pair
@@ -159,6 +171,82 @@ func checkClouds(x, y [][]float64) (int, error) {
 		return 0, numerics.Invalidf("interp: x has dimension %d, y has %d", d, dy)
 	}
 	return d, nil
+}
+
+// isNilValue reports whether v is nil or a nil pointer (whose value
+// methods would panic).
+func isNilValue(v any) bool {
+	if v == nil {
+		return true
+	}
+	r := reflect.ValueOf(v)
+	return r.Kind() == reflect.Pointer && r.IsNil()
+}
+
+// checkCoupling validates a Coupling, which may be a literal: non-nil,
+// clouds as checkClouds, every pair in range with a finite mass ≥ 0. It
+// returns the dimension. CFMLoss indexed out of range on a bad pair and
+// dereferenced a nil coupling (regression test
+// TestMalformedCouplingOrInterpolantIsAnError).
+func checkCoupling(c *Coupling) (int, error) {
+	if c == nil {
+		return 0, numerics.Invalidf("interp: nil coupling")
+	}
+	d, err := checkClouds(c.X, c.Y)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range c.Pairs {
+		if p.I < 0 || p.I >= len(c.X) || p.J < 0 || p.J >= len(c.Y) || !(p.Mass >= 0) || math.IsInf(p.Mass, 1) {
+			return 0, numerics.Invalidf("interp: bad pair %+v (indices in [0, %d)×[0, %d), finite mass ≥ 0)", p, len(c.X), len(c.Y))
+		}
+	}
+	return d, nil
+}
+
+// checkInterpolant validates P for points of dimension d at time t: not
+// nil (nor a nil pointer), t finite; a Curved has a finite Kappa and an
+// Offset that is nil or d finite numbers; a Bridge has a schedule with
+// finite coefficients at t. Other implementations are trusted. A short
+// Offset, a Bridge without a schedule (or with a malformed TimeChange) and
+// nil pointers panicked in the methods (regression test
+// TestMalformedCouplingOrInterpolantIsAnError).
+func checkInterpolant(P Interpolant, d int, t float64) error {
+	if isNilValue(P) {
+		return numerics.Invalidf("interp: nil interpolant")
+	}
+	if math.IsNaN(t) || math.IsInf(t, 0) {
+		return numerics.Invalidf("interp: t = %v is not finite", t)
+	}
+	var cv *Curved
+	var br *Bridge
+	switch v := P.(type) {
+	case Curved:
+		cv = &v
+	case *Curved:
+		cv = v
+	case Bridge:
+		br = &v
+	case *Bridge:
+		br = v
+	}
+	if cv != nil {
+		if math.IsNaN(cv.Kappa) || math.IsInf(cv.Kappa, 0) {
+			return numerics.Invalidf("interp: curved bridge with κ = %v", cv.Kappa)
+		}
+		if cv.Offset != nil && (len(cv.Offset) != d || !numerics.AllFinite(cv.Offset)) {
+			return numerics.Invalidf("interp: curved bridge offset has %d entries, want %d finite ones", len(cv.Offset), d)
+		}
+	}
+	if br != nil {
+		if isNilValue(br.S) {
+			return numerics.Invalidf("interp: bridge without a schedule")
+		}
+		if c := br.S.Coef(t); !numerics.AllFinite([]float64{c.A, c.B, c.DA, c.DB}) {
+			return numerics.Invalidf("interp: bridge schedule %s at t = %g has non-finite coefficients %+v", br.S.Name(), t, c)
+		}
+	}
+	return nil
 }
 
 func checkMasses(name string, a []float64, n int) error {
@@ -312,16 +400,15 @@ type Atom struct {
 // Atoms come in the order of the first pair that reaches them
 // (deterministic). v_t minimises the regression (3) among all fields on the
 // support of α_t; with exact inputs (integer points, dyadic t) the grouping
-// is exact. t must be finite.
+// is exact. Preconditions (else ErrInvalid): c a well-formed coupling
+// (non-nil, clouds of one dimension d, pairs in range with finite masses
+// ≥ 0), P a well-formed interpolant (see checkInterpolant), t finite.
 func ConditionalVelocity(c *Coupling, P Interpolant, t float64) ([]Atom, error) {
-	if c == nil || P == nil {
-		return nil, numerics.Invalidf("interp: nil coupling or interpolant")
-	}
-	if math.IsNaN(t) || math.IsInf(t, 0) {
-		return nil, numerics.Invalidf("interp: t = %v is not finite", t)
-	}
-	d, err := checkClouds(c.X, c.Y)
+	d, err := checkCoupling(c)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkInterpolant(P, d, t); err != nil {
 		return nil, err
 	}
 	index := map[string]int{}
@@ -330,9 +417,6 @@ func ConditionalVelocity(c *Coupling, P Interpolant, t float64) ([]Atom, error) 
 	v := make([]float64, d)
 	key := make([]byte, 8*d)
 	for _, p := range c.Pairs {
-		if p.I < 0 || p.I >= len(c.X) || p.J < 0 || p.J >= len(c.Y) || !(p.Mass >= 0) {
-			return nil, numerics.Invalidf("interp: bad pair %+v", p)
-		}
 		P.At(z, t, c.X[p.I], c.Y[p.J])
 		P.Deriv(v, t, c.X[p.I], c.Y[p.J])
 		for i, zi := range z {
@@ -370,10 +454,17 @@ type VectorField func(z []float64) []float64
 
 // CFMLoss returns the conditional flow-matching loss at time t,
 // L_CFM(v) = Σ_p π_p ‖v(P_t(u_p)) − ∂_t P_t(u_p)‖² ([P] § "Conditional Flow
-// Matching (CFM) Objective", at a fixed t; [C] eq. 3).
+// Matching (CFM) Objective", at a fixed t; [C] eq. 3). Preconditions
+// (else ErrInvalid): c, P and t as ConditionalVelocity (a nil coupling or
+// interpolant, a pair out of range or a curved offset of the wrong length
+// panicked, and a negative mass or a NaN t gave a value without an error),
+// v non-nil returning d finite numbers, a finite loss.
 func CFMLoss(c *Coupling, P Interpolant, t float64, v VectorField) (float64, error) {
-	d, err := checkClouds(c.X, c.Y)
+	d, err := checkCoupling(c)
 	if err != nil {
+		return 0, err
+	}
+	if err := checkInterpolant(P, d, t); err != nil {
 		return 0, err
 	}
 	if v == nil {

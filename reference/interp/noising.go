@@ -22,10 +22,12 @@ type Noising struct {
 }
 
 // NewNoising returns the path of data under sched with noise level σ.
-// Preconditions: data and sched non-nil, σ finite and > 0 (else
-// ErrInvalid).
+// Preconditions: data and sched non-nil (sched not a nil pointer either),
+// σ finite and > 0 (else ErrInvalid). The methods of a nil *Noising or the
+// zero Noising{} return an error wrapping ErrInvalid (Data, Sigma and
+// Schedule: zero values).
 func NewNoising(data *mixture.Mixture, sigma float64, sched schedule.Schedule) (*Noising, error) {
-	if data == nil || sched == nil {
+	if data == nil || isNilValue(sched) {
 		return nil, numerics.Invalidf("interp: nil data or schedule")
 	}
 	if !(sigma > 0) || math.IsInf(sigma, 1) {
@@ -34,14 +36,40 @@ func NewNoising(data *mixture.Mixture, sigma float64, sched schedule.Schedule) (
 	return &Noising{data: data, sigma: sigma, sched: sched}, nil
 }
 
-// Data returns the data law.
-func (p *Noising) Data() *mixture.Mixture { return p.data }
+// Data returns the data law (nil for a nil or zero Noising).
+func (p *Noising) Data() *mixture.Mixture {
+	if p == nil {
+		return nil
+	}
+	return p.data
+}
 
-// Sigma returns σ.
-func (p *Noising) Sigma() float64 { return p.sigma }
+// Sigma returns σ (0 for a nil or zero Noising).
+func (p *Noising) Sigma() float64 {
+	if p == nil {
+		return 0
+	}
+	return p.sigma
+}
 
-// Schedule returns the schedule.
-func (p *Noising) Schedule() schedule.Schedule { return p.sched }
+// Schedule returns the schedule (nil for a nil or zero Noising).
+func (p *Noising) Schedule() schedule.Schedule {
+	if p == nil {
+		return nil
+	}
+	return p.sched
+}
+
+// check returns an error wrapping numerics.ErrInvalid unless p was built by
+// NewNoising: the methods of a nil *Noising dereferenced nil, and Velocity
+// of the zero Noising{} (its fields are unexported) the nil data
+// (regression test TestMalformedCouplingOrInterpolantIsAnError).
+func (p *Noising) check() error {
+	if p == nil || p.data == nil || isNilValue(p.sched) || !(p.sigma > 0) {
+		return numerics.Invalidf("interp: nil or empty noising path (build it with NewNoising)")
+	}
+	return nil
+}
 
 // coef returns the schedule at t after checking that t is inside the
 // schedule's range and that the coefficients are finite with b_t > 0
@@ -49,6 +77,9 @@ func (p *Noising) Schedule() schedule.Schedule { return p.sched }
 // mixture.ErrOverflow: for b_t σ ≲ 1e-154 the posterior logits
 // ‖z − a c‖²/(2 b_t² σ²) leave float64; the otv/1 server answers "failed").
 func (p *Noising) coef(t float64) (schedule.Coefficients, error) {
+	if err := p.check(); err != nil {
+		return schedule.Coefficients{}, err
+	}
 	if err := schedule.Check(p.sched, t); err != nil {
 		return schedule.Coefficients{}, err
 	}
@@ -162,6 +193,9 @@ func (p *Noising) NoisePosterior(dst []float64, t float64, z []float64) ([]float
 // the interpolant"); unlike that formula it stays finite where a_t = 0.
 // Accuracy: a few ulps of the terms |a'_t|·max|c|, |b'_t/b_t|·(|z| + |a_t| max|c|).
 func (p *Noising) Velocity(dst []float64, t float64, z []float64) ([]float64, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	if len(dst) != p.data.Dim() {
 		dst = make([]float64, p.data.Dim())
 	}

@@ -19,11 +19,13 @@
 //     Euclidean metric (the post's plain projected gradient) or in the
 //     Fisher metric diag(p/h) (a Newton step, since −∇²H = diag(h/p)).
 //   - Bad input returns an error wrapping numerics.ErrInvalid, never a
-//     panic.
+//     panic; Grid and Problem literals are validated by every function and
+//     method that uses them (Grid.Validate). A valid input whose entropy or
+//     gradient does not fit float64 returns an error wrapping ErrOverflow.
 //
 // # Map of the package
 //
-//   - Grid, NewGrid: the discretisation.
+//   - Grid, NewGrid, Grid.Validate: the discretisation.
 //   - Problem, Interval, MeanVariance: the constraint sets of the post.
 //   - Entropy, Gradient: H and ∇H.
 //   - (*Problem).Direction, Step: one projected ascent step.

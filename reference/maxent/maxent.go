@@ -1,6 +1,7 @@
 package maxent
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -8,41 +9,79 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Grid is the uniform discretisation of [A, B] into M cells.
+// MaxGridCells is the largest number of cells M of a Grid.
+const MaxGridCells = 1_000_000
+
+// ErrOverflow is wrapped by the errors of valid inputs whose result does not
+// fit float64 (an entropy or gradient beyond MaxFloat64, for densities or
+// cell widths near MaxFloat64). It does not wrap numerics.ErrInvalid.
+var ErrOverflow = errors.New("maxent: result overflows float64")
+
+// Grid is the uniform discretisation of [A, B] into M cells. Build it with
+// NewGrid, or check a literal with Validate: every function and method that
+// takes a Grid (or a Problem holding one) and returns an error validates it.
 type Grid struct {
 	A, B float64
 	M    int
 }
 
 // NewGrid returns the grid of M cells on [a, b].
-// Preconditions (else ErrInvalid): a < b finite with b − a finite, 2 ≤ M ≤ 1e6,
-// the cell width h = (b − a)/M a normal float (h ≥ 2⁻¹⁰²² ≈ 2.2e−308: a
-// subnormal h has lost relative precision, and h = 0 makes every cell the
-// same point), and the midpoints x_0 < x_1 < … < x_{M−1} strictly increasing
-// as computed (h not below the spacing of floats near a and b, e.g. [1, 1 +
-// 1e−15] with 100 cells is rejected).
+// Preconditions (else ErrInvalid): a < b finite with b − a finite, 2 ≤ M ≤
+// MaxGridCells, the cell width h = (b − a)/M a normal float (h ≥ 2⁻¹⁰²² ≈
+// 2.2e−308: a subnormal h has lost relative precision, and h = 0 makes
+// every cell the same point), and the midpoints x_0 < x_1 < … < x_{M−1}
+// strictly increasing as computed (h not below the spacing of floats near a
+// and b, e.g. [1, 1 + 1e−15] with 100 cells is rejected).
 func NewGrid(a, b float64, m int) (Grid, error) {
-	if !(a < b) || math.IsInf(a, 0) || math.IsInf(b, 0) || math.IsInf(b-a, 0) || m < 2 || m > 1e6 {
-		return Grid{}, numerics.Invalidf("maxent: grid [%v, %v] with %d cells", a, b, m)
-	}
 	g := Grid{A: a, B: b, M: m}
-	if h := g.H(); !(h >= 0x1p-1022) {
-		return Grid{}, numerics.Invalidf("maxent: grid [%v, %v] with %d cells has cell width %v below the normal range", a, b, m, h)
-	}
-	x := g.X()
-	for k := 1; k < m; k++ {
-		if !(x[k] > x[k-1]) {
-			return Grid{}, numerics.Invalidf("maxent: grid [%v, %v] with %d cells: midpoints %d and %d round to %v and %v (cells narrower than the float spacing)", a, b, m, k-1, k, x[k-1], x[k])
-		}
+	if err := g.Validate(); err != nil {
+		return Grid{}, err
 	}
 	return g, nil
 }
 
-// H returns the cell width (B − A)/M.
+// Validate returns nil if g satisfies the preconditions of NewGrid, and
+// otherwise an error wrapping numerics.ErrInvalid. A Grid literal that
+// fails it (the zero Grid{}, M < 2, a NaN end, …) made H NaN, X panic for
+// M < 0 or M beyond what can be allocated, and MeanVariance index an empty
+// slice (regression test TestMalformedGridOrProblemIsAnError).
+func (g Grid) Validate() error {
+	if err := g.checkShape(); err != nil {
+		return err
+	}
+	x := g.X()
+	for k := 1; k < g.M; k++ {
+		if !(x[k] > x[k-1]) {
+			return numerics.Invalidf("maxent: grid [%v, %v] with %d cells: midpoints %d and %d round to %v and %v (cells narrower than the float spacing)", g.A, g.B, g.M, k-1, k, x[k-1], x[k])
+		}
+	}
+	return nil
+}
+
+// checkShape is Validate without the O(M) check of the midpoints.
+func (g Grid) checkShape() error {
+	a, b, m := g.A, g.B, g.M
+	if !(a < b) || math.IsInf(a, 0) || math.IsInf(b, 0) || math.IsInf(b-a, 0) || m < 2 || m > MaxGridCells {
+		return numerics.Invalidf("maxent: grid [%v, %v] with %d cells", a, b, m)
+	}
+	if h := g.H(); !(h >= 0x1p-1022) {
+		return numerics.Invalidf("maxent: grid [%v, %v] with %d cells has cell width %v below the normal range", a, b, m, h)
+	}
+	return nil
+}
+
+// H returns the cell width (B − A)/M, the formula on the fields: for a
+// Grid that fails Validate it may be NaN (the zero Grid{}), 0, negative or
+// infinite.
 func (g Grid) H() float64 { return (g.B - g.A) / float64(g.M) }
 
-// X returns the midpoints x_k = A + (k + ½)h.
+// X returns the midpoints x_k = A + (k + ½)h, or nil if the fields do not
+// describe a grid (A < B finite, 2 ≤ M ≤ MaxGridCells, h normal: the
+// checks of Validate but the one on the midpoints themselves).
 func (g Grid) X() []float64 {
+	if g.checkShape() != nil {
+		return nil
+	}
 	x := make([]float64, g.M)
 	h := g.H()
 	for k := range x {
@@ -55,7 +94,10 @@ func (g Grid) X() []float64 {
 // the piecewise-constant density p on cells of width h (0·log 0 = 0).
 // Preconditions (else ErrInvalid): h finite > 0, p non-empty, entries
 // finite ≥ 0. Accuracy: about M·eps·Σ_k|p_k log p_k|·h (subnormal p_k
-// included: logarithms are taken by logPos, not math.Log).
+// included: logarithms are taken by logPos, not math.Log). A value that
+// does not fit float64 (p_k or h near MaxFloat64; it was returned as ±Inf
+// or NaN, regression test TestMalformedGridOrProblemIsAnError) is an error
+// wrapping ErrOverflow.
 func Entropy(p []float64, h float64) (float64, error) {
 	if !(h > 0) || math.IsInf(h, 1) || len(p) == 0 {
 		return 0, numerics.Invalidf("maxent: entropy with h = %v and %d cells", h, len(p))
@@ -69,13 +111,39 @@ func Entropy(p []float64, h float64) (float64, error) {
 			s -= v * numerics.Log(v)
 		}
 	}
-	return s * h, nil
+	H := s * h
+	if math.IsInf(H, 0) || math.IsNaN(H) {
+		return 0, fmt.Errorf("%w: entropy of p (max p_k = %g) with h = %g", ErrOverflow, numerics.MaxAbs(p), h)
+	}
+	return H, nil
 }
 
 // Gradient returns ∇H(p)_k = −h(log p_k + 1) for p_k > 0 (subnormal p_k
 // included); +Inf is returned where p_k = 0 (the entropy has an infinite
-// slope at the boundary of the positive orthant).
-func Gradient(p []float64, h float64) []float64 {
+// slope at the boundary of the positive orthant). Preconditions (else
+// ErrInvalid, where it used to return NaN entries): h finite > 0, p
+// non-empty with entries finite ≥ 0. An entry −h(log p_k + 1) beyond
+// MaxFloat64 (h near MaxFloat64) is an error wrapping ErrOverflow.
+func Gradient(p []float64, h float64) ([]float64, error) {
+	if !(h > 0) || math.IsInf(h, 1) || len(p) == 0 {
+		return nil, numerics.Invalidf("maxent: gradient with h = %v and %d cells", h, len(p))
+	}
+	for k, v := range p {
+		if !(v >= 0) || math.IsInf(v, 1) {
+			return nil, numerics.Invalidf("maxent: p[%d] = %v, want finite ≥ 0", k, v)
+		}
+	}
+	g := gradient(p, h)
+	for k, v := range g {
+		if p[k] > 0 && math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%w: gradient at cell %d (p = %g, h = %g)", ErrOverflow, k, p[k], h)
+		}
+	}
+	return g, nil
+}
+
+// gradient is Gradient without the checks (p ≥ 0, h > 0).
+func gradient(p []float64, h float64) []float64 {
 	g := make([]float64, len(p))
 	for k, v := range p {
 		g[k] = -h * (numerics.Log(v) + 1)
@@ -84,17 +152,51 @@ func Gradient(p []float64, h float64) []float64 {
 }
 
 // Problem is a maximum-entropy problem on a grid: maximise H(p) subject to
-// C p = c and p ≥ 0.
+// C p = c and p ≥ 0. Its methods validate it (a Problem literal may be
+// malformed): Grid must pass Validate, every row of C must have M finite
+// entries, and Rhs one finite entry per row; otherwise they return an error
+// wrapping numerics.ErrInvalid (Residual: +Inf). A nil *Problem is an
+// error too.
 type Problem struct {
 	Grid Grid
 	C    [][]float64 // constraint rows (each of length M)
 	Rhs  []float64   // right-hand sides c
 }
 
+// check validates pr (see Problem). Malformed problems made the methods
+// index out of range or dereference nil (regression test
+// TestMalformedGridOrProblemIsAnError).
+func (pr *Problem) check() error {
+	if pr == nil {
+		return numerics.Invalidf("maxent: nil problem")
+	}
+	if err := pr.Grid.Validate(); err != nil {
+		return err
+	}
+	if len(pr.Rhs) != len(pr.C) {
+		return numerics.Invalidf("maxent: %d constraint rows but %d right-hand sides", len(pr.C), len(pr.Rhs))
+	}
+	for r, row := range pr.C {
+		if len(row) != pr.Grid.M || !numerics.AllFinite(row) {
+			return numerics.Invalidf("maxent: constraint row %d must have %d finite entries (has %d)", r, pr.Grid.M, len(row))
+		}
+	}
+	if !numerics.AllFinite(pr.Rhs) {
+		return numerics.Invalidf("maxent: a right-hand side is not finite")
+	}
+	return nil
+}
+
 // Interval returns the problem of [P] § Uniform Maximum Entropy: the only
 // constraint is the mass Σ_k p_k h = 1; its solution is the uniform density
-// 1/(B − A), with entropy log(B − A).
+// 1/(B − A), with entropy log(B − A). For a g that fails Validate it
+// returns a Problem without constraints holding g, whose methods report
+// g's error (it used to panic for M < 0 or M beyond what can be
+// allocated).
 func Interval(g Grid) *Problem {
+	if g.Validate() != nil {
+		return &Problem{Grid: g}
+	}
 	h := g.H()
 	row := make([]float64, g.M)
 	for k := range row {
@@ -107,10 +209,14 @@ func Interval(g Grid) *Problem {
 // grid: mass 1, mean Σ x_k p_k h = mu and variance σ² (second moment
 // Σ x_k² p_k h = sigma2 + mu²). Its solution is the discretised Gaussian
 // p_k ∝ exp(λ_1 x_k + λ_2 x_k²) with matching grid moments (λ_2 < 0).
-// Preconditions (else ErrInvalid): mu inside (A, B), sigma2 > 0, and the
-// constraints strictly feasible on the grid (checked loosely: the variance
-// must be below that of the two-point law on the end cells).
+// Preconditions (else ErrInvalid): g valid (Validate), mu inside (A, B),
+// sigma2 > 0, and the constraints strictly feasible on the grid (checked
+// loosely: the variance must be below that of the two-point law on the end
+// cells).
 func MeanVariance(g Grid, mu, sigma2 float64) (*Problem, error) {
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
 	x := g.X()
 	if !(mu > x[0] && mu < x[g.M-1]) || !(sigma2 > 0) || math.IsInf(sigma2, 1) {
 		return nil, numerics.Invalidf("maxent: mean %v must lie inside the grid and variance %v be > 0", mu, sigma2)
@@ -126,8 +232,14 @@ func MeanVariance(g Grid, mu, sigma2 float64) (*Problem, error) {
 	return &Problem{Grid: g, C: [][]float64{r0, r1, r2}, Rhs: []float64{1, mu, sigma2 + mu*mu}}, nil
 }
 
-// Residual returns max_r |(C p)_r − c_r|, the constraint violation.
+// Residual returns max_r |(C p)_r − c_r|, the constraint violation. It
+// returns +Inf — no p satisfies the constraints — when pr is malformed
+// (see Problem) or p does not have M finite entries (it used to index out
+// of range, or return NaN).
 func (pr *Problem) Residual(p []float64) float64 {
+	if pr.check() != nil || len(p) != pr.Grid.M || !numerics.AllFinite(p) {
+		return math.Inf(1)
+	}
 	m := 0.0
 	for r, row := range pr.C {
 		s := 0.0
@@ -140,6 +252,9 @@ func (pr *Problem) Residual(p []float64) float64 {
 }
 
 func (pr *Problem) checkP(p []float64, positive bool) error {
+	if err := pr.check(); err != nil {
+		return err
+	}
 	if len(p) != pr.Grid.M {
 		return numerics.Invalidf("maxent: p has %d cells, grid has %d", len(p), pr.Grid.M)
 	}
@@ -175,11 +290,15 @@ const (
 // Cells with p_k = 0 (the underflowed tail of a density; see IProject) are
 // held at 0: the projection is onto {δ : Cδ = 0, δ_k = 0 where p_k = 0}, so
 // δ_k = 0 there (∇H_k = +Inf is not used).
-// Preconditions (else ErrInvalid): p has M finite entries ≥ 0, and the
-// constraint rows restricted to the cells with p_k > 0 are linearly
-// independent (for MeanVariance: at least three positive cells).
+// Preconditions (else ErrInvalid): pr well formed (see Problem), m
+// Euclidean or Fisher, p has M finite entries ≥ 0, and the constraint rows
+// restricted to the cells with p_k > 0 are linearly independent (for
+// MeanVariance: at least three positive cells).
 func (pr *Problem) Direction(p []float64, m Metric) (delta []float64, slope float64, err error) {
 	if err := pr.checkP(p, false); err != nil {
+		return nil, 0, err
+	}
+	if err := checkMetric(m); err != nil {
 		return nil, 0, err
 	}
 	dir, err := pr.direction(p, m)
@@ -187,6 +306,15 @@ func (pr *Problem) Direction(p []float64, m Metric) (delta []float64, slope floa
 		return nil, 0, err
 	}
 	return dir.delta, dir.slope, nil
+}
+
+// checkMetric rejects a Metric other than Euclidean and Fisher (it was
+// silently treated as Euclidean).
+func checkMetric(m Metric) error {
+	if m != Euclidean && m != Fisher {
+		return numerics.Invalidf("maxent: unknown metric %d (want Euclidean or Fisher)", m)
+	}
+	return nil
 }
 
 // projected is the projected gradient at p and its by-products.
@@ -211,7 +339,7 @@ type projected struct {
 // Rλ = Qᵀ D^{1/2}∇H (D^{1/2}Cᵀ = QR).
 func (pr *Problem) direction(p []float64, m Metric) (*projected, error) {
 	h := pr.Grid.H()
-	g := Gradient(p, h)
+	g := gradient(p, h)
 	sq := pr.sqrtMetric(p, m)
 	Q, R, err := pr.orthonormalRows(sq)
 	if err != nil {
@@ -366,11 +494,14 @@ func (pr *Problem) Step(p []float64, eta float64) ([]float64, error) {
 	return q, nil
 }
 
-// Options configure Ascend.
+// Options configure Ascend. Out-of-range values are an error wrapping
+// numerics.ErrInvalid (they used to be accepted: an unknown Metric ran as
+// Euclidean, a negative MaxIter reported non-convergence after "−5 steps",
+// a NaN Tol disabled the stopping rule).
 type Options struct {
 	Metric  Metric  // Euclidean (the post's method) or Fisher (Newton)
-	MaxIter int     // iterations (0 means 1000)
-	Tol     float64 // stop when Result.Gap ≤ Tol (0: at its rounding floor)
+	MaxIter int     // iterations (0 means 1000); must be ≥ 0
+	Tol     float64 // stop when Result.Gap ≤ Tol (0: at its rounding floor); finite ≥ 0
 }
 
 // Result is the outcome of Ascend.
@@ -494,12 +625,18 @@ func (pr *Problem) revive(p, ctl []float64) bool {
 // after MaxIter steps (ErrNotConverged, wrapped, with the partial Result).
 // Fisher steps converge quadratically (≈ 10 steps); Euclidean steps
 // linearly, at a rate 1 − min p/max p.
-// Preconditions (else ErrInvalid): p0 has M finite entries ≥ 0 with
-// Residual(p0) ≤ 1e-9, and the constraint rows are independent on its
-// positive cells.
+// Preconditions (else ErrInvalid): pr well formed (see Problem), valid
+// Options, p0 has M finite entries ≥ 0 with Residual(p0) ≤ 1e-9, and the
+// constraint rows are independent on its positive cells.
 func (pr *Problem) Ascend(p0 []float64, o Options) (*Result, error) {
 	if err := pr.checkP(p0, false); err != nil {
 		return nil, err
+	}
+	if err := checkMetric(o.Metric); err != nil {
+		return nil, err
+	}
+	if o.MaxIter < 0 || !(o.Tol >= 0) || math.IsInf(o.Tol, 1) {
+		return nil, numerics.Invalidf("maxent: Options.MaxIter = %d, Tol = %v; want MaxIter ≥ 0 and Tol finite ≥ 0", o.MaxIter, o.Tol)
 	}
 	if r := pr.Residual(p0); !(r <= 1e-9) {
 		return nil, numerics.Invalidf("maxent: p0 violates the constraints by %g", r)
@@ -657,7 +794,8 @@ func (pr *Problem) restore(p []float64, m Metric) {
 // is a valid start for Ascend, which holds its zero cells at 0 and checks
 // them at convergence; IProject of the uniform density is the
 // maximum-entropy solution itself.
-// Preconditions (else ErrInvalid): q has M positive finite entries.
+// Preconditions (else ErrInvalid): pr well formed (see Problem), q has M
+// positive finite entries.
 // Errors: ErrNotConverged (wrapped) after 200 Newton steps.
 func (pr *Problem) IProject(q []float64) ([]float64, error) {
 	if err := pr.checkP(q, true); err != nil {

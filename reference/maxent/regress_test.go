@@ -99,8 +99,8 @@ func TestIProjectUnderflowedCells(t *testing.T) {
 // Fisher gap could never reach its floor there.
 func TestGradientSubnormalLog(t *testing.T) {
 	want := -(-1074*math.Ln2 + 1) // p = 2^−1074, h = 1
-	if g := maxent.Gradient([]float64{5e-324}, 1); math.Abs(g[0]-want) > 1e-13*want {
-		t.Fatalf("Gradient(5e−324) = %v, want %v", g[0], want)
+	if g, err := maxent.Gradient([]float64{5e-324}, 1); err != nil || math.Abs(g[0]-want) > 1e-13*want {
+		t.Fatalf("Gradient(5e−324) = %v, %v, want [%v]", g, err, want)
 	}
 	H, err := maxent.Entropy([]float64{5e-324}, 1)
 	tiny := math.SmallestNonzeroFloat64
@@ -207,5 +207,112 @@ func TestAscendHTolComparisonRounding(t *testing.T) {
 		if drop := res.Entropy[i-1] - res.Entropy[i]; drop > res.HTol {
 			t.Fatalf("step %d lowered H by %g > HTol %g: %v", i, drop, res.HTol, res.Entropy)
 		}
+	}
+}
+
+// TestMalformedGridOrProblemIsAnError: Grid and Problem literals (not built
+// by NewGrid, Interval or MeanVariance) were trusted. X, Interval and
+// MeanVariance panicked for M < 0, for M beyond what can be allocated and
+// (MeanVariance) for the zero Grid{}; Residual, Direction, Step, Ascend and
+// IProject indexed out of range or dereferenced nil for a nil *Problem, a
+// constraint row shorter than M or Rhs shorter than C; Residual returned NaN
+// for a NaN p; Gradient returned NaN entries for h ≤ 0, NaN h or p_k < 0;
+// Entropy returned −Inf for p_k near MaxFloat64; an unknown Metric ran as
+// Euclidean and a NaN Options.Tol disabled the stopping rule. All are now
+// errors (ErrInvalid, or ErrOverflow for the entropy); Residual of a
+// malformed problem or p is +Inf and X of a malformed grid is nil.
+func TestMalformedGridOrProblemIsAnError(t *testing.T) {
+	nan := math.NaN()
+	g, err := maxent.NewGrid(0, 1, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := maxent.Interval(g)
+	row := []float64{0.25, 0.25, 0.25, 0.25}
+	p := []float64{1, 1, 1, 1}
+	grids := []struct {
+		name string
+		g    maxent.Grid
+	}{
+		{"zero", maxent.Grid{}},
+		{"M < 0", maxent.Grid{A: 0, B: 1, M: -1}},
+		{"M = 1", maxent.Grid{A: 0, B: 1, M: 1}},
+		{"M = MaxInt", maxent.Grid{A: 0, B: 1, M: math.MaxInt}},
+		{"NaN end", maxent.Grid{A: nan, B: 1, M: 4}},
+		{"B < A", maxent.Grid{A: 1, B: 0, M: 4}},
+	}
+	problems := []struct {
+		name string
+		pr   *maxent.Problem
+	}{
+		{"nil", nil},
+		{"zero", &maxent.Problem{}},
+		{"short row", &maxent.Problem{Grid: g, C: [][]float64{{1, 1}}, Rhs: []float64{1}}},
+		{"missing rhs", &maxent.Problem{Grid: g, C: [][]float64{row}}},
+		{"NaN row", &maxent.Problem{Grid: g, C: [][]float64{{nan, 0.25, 0.25, 0.25}}, Rhs: []float64{1}}},
+		{"NaN rhs", &maxent.Problem{Grid: g, C: [][]float64{row}, Rhs: []float64{nan}}},
+	}
+	type call struct {
+		name string
+		f    func() error
+	}
+	var cases []call
+	for _, gc := range grids {
+		gg := gc.g
+		problems = append(problems, struct {
+			name string
+			pr   *maxent.Problem
+		}{"Interval of grid " + gc.name, maxent.Interval(gg)})
+		cases = append(cases,
+			call{"Validate grid " + gc.name, func() error { return gg.Validate() }},
+			call{"MeanVariance on grid " + gc.name, func() error { _, err := maxent.MeanVariance(gg, 0.5, 0.01); return err }})
+		if x := gg.X(); x != nil {
+			t.Errorf("X of grid %s = %d midpoints, want nil", gc.name, len(x))
+		}
+	}
+	for _, pc := range problems {
+		pr := pc.pr
+		if r := pr.Residual(p); !math.IsInf(r, 1) {
+			t.Errorf("Residual of problem %s = %v, want +Inf", pc.name, r)
+		}
+		cases = append(cases,
+			call{"Direction of " + pc.name, func() error { _, _, err := pr.Direction(p, maxent.Euclidean); return err }},
+			call{"Step of " + pc.name, func() error { _, err := pr.Step(p, 0.1); return err }},
+			call{"Ascend of " + pc.name, func() error { _, err := pr.Ascend(p, maxent.Options{}); return err }},
+			call{"IProject of " + pc.name, func() error { _, err := pr.IProject(p); return err }})
+	}
+	cases = append(cases,
+		call{"Direction metric 7", func() error { _, _, err := good.Direction(p, 7); return err }},
+		call{"Ascend metric 9", func() error { _, err := good.Ascend(p, maxent.Options{Metric: 9}); return err }},
+		call{"Ascend NaN Tol", func() error { _, err := good.Ascend(p, maxent.Options{Tol: nan}); return err }},
+		call{"Ascend MaxIter < 0", func() error { _, err := good.Ascend(p, maxent.Options{MaxIter: -5}); return err }},
+		call{"Gradient NaN h", func() error { _, err := maxent.Gradient([]float64{1}, nan); return err }},
+		call{"Gradient h = 0", func() error { _, err := maxent.Gradient([]float64{0}, 0); return err }},
+		call{"Gradient p < 0", func() error { _, err := maxent.Gradient([]float64{-1}, 1); return err }},
+	)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.f(); !errors.Is(err, numerics.ErrInvalid) {
+				t.Fatalf("err = %v, want ErrInvalid", err)
+			}
+		})
+	}
+	for _, r := range []struct {
+		name string
+		p    []float64
+	}{{"short p", []float64{1}}, {"NaN p", []float64{nan, 1, 1, 1}}} {
+		if v := good.Residual(r.p); !math.IsInf(v, 1) {
+			t.Errorf("Residual(%s) = %v, want +Inf", r.name, v)
+		}
+	}
+	if H, err := maxent.Entropy([]float64{math.MaxFloat64}, 1); !errors.Is(err, maxent.ErrOverflow) {
+		t.Errorf("Entropy([MaxFloat64]) = %v, %v; want ErrOverflow", H, err)
+	}
+	if _, err := maxent.Gradient([]float64{1e-300}, math.MaxFloat64/2); !errors.Is(err, maxent.ErrOverflow) {
+		t.Errorf("Gradient with h near MaxFloat64: err = %v, want ErrOverflow", err)
+	}
+	// The problems built by the constructors are unaffected.
+	if r := good.Residual(p); r != 0 {
+		t.Errorf("Residual of the uniform density = %v, want 0", r)
 	}
 }

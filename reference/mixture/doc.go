@@ -19,6 +19,10 @@
 //     responsibilities are exact to a few ulps of their logits' rounding.
 //   - Bad input returns an error wrapping numerics.ErrInvalid, never a panic
 //     and never a NaN; a density of a law with a Dirac component is an error.
+//     A nil or zero Mixture (not built by New) is bad input. The exception
+//     is the component index j of the accessors Weight, Mean and Var, a
+//     loop index over K() rather than data: outside [0, K()) it panics, as
+//     a slice index does.
 //
 // # Map of the package
 //

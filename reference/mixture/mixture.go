@@ -35,7 +35,10 @@ func overflowf(format string, args ...any) error {
 
 // Mixture is the law Σ_j w_j N(μ_j, s²_j I_d) on R^d with k ≥ 1 components;
 // a component with s²_j = 0 is the Dirac mass δ_{μ_j}. A Mixture is
-// immutable after construction and safe for concurrent use.
+// immutable after construction and safe for concurrent use. Build it with
+// New or NewDiracs: the zero Mixture{} (and a nil *Mixture) has no
+// components; K and Dim return 0 for it and the methods with an error
+// return one wrapping numerics.ErrInvalid.
 type Mixture struct {
 	k, d int
 	w    []float64 // weights, > 0, Σ = 1 within WeightTol
@@ -92,26 +95,56 @@ func NewDiracs(w []float64, mu [][]float64) (*Mixture, error) {
 	return New(w, mu, make([]float64, len(w)))
 }
 
-// K returns the number of components.
-func (m *Mixture) K() int { return m.k }
+// check returns an error wrapping numerics.ErrInvalid unless m was built by
+// New or NewDiracs: a nil *Mixture or the zero Mixture{} (its fields are
+// unexported, so a literal is always empty) has no components, and the
+// methods dereferenced nil, divided by d = 0 or answered for an empty law
+// (regression test TestMixtureLiteralIsAnError).
+func (m *Mixture) check() error {
+	if m == nil || m.k == 0 || m.d == 0 {
+		return numerics.Invalidf("mixture: nil or empty mixture (build it with New or NewDiracs)")
+	}
+	return nil
+}
 
-// Dim returns the dimension d.
-func (m *Mixture) Dim() int { return m.d }
+// K returns the number of components (0 for a nil or zero Mixture).
+func (m *Mixture) K() int {
+	if m == nil {
+		return 0
+	}
+	return m.k
+}
 
-// Weight returns w_j.
+// Dim returns the dimension d (0 for a nil or zero Mixture).
+func (m *Mixture) Dim() int {
+	if m == nil {
+		return 0
+	}
+	return m.d
+}
+
+// Weight returns w_j. Precondition: 0 ≤ j < K(); like a slice index, any
+// other j panics (j is a loop index over K(), never data: no protocol op
+// takes one).
 func (m *Mixture) Weight(j int) float64 { return m.w[j] }
 
-// Mean returns a copy of μ_j.
+// Mean returns a copy of μ_j. Precondition: 0 ≤ j < K() (else it panics,
+// as Weight).
 func (m *Mixture) Mean(j int) []float64 { return append([]float64(nil), m.mu[j*m.d:(j+1)*m.d]...) }
 
-// Var returns s²_j.
+// Var returns s²_j. Precondition: 0 ≤ j < K() (else it panics, as
+// Weight).
 func (m *Mixture) Var(j int) float64 { return m.s2[j] }
 
 // Affine returns the law of aX + N for X ~ m and N ~ N(0, ν I)
 // independent: Σ_j w_j N(a μ_j, (a² s²_j + ν) I) ([C] § "Variations on the
 // interpolant": the intermediate law of a scalar schedule). Preconditions:
-// a finite, ν finite and ≥ 0, every a² s²_j + ν finite (else ErrInvalid).
+// m built by New, a finite, ν finite and ≥ 0, every a² s²_j + ν finite
+// (else ErrInvalid).
 func (m *Mixture) Affine(a, nu float64) (*Mixture, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if math.IsNaN(a) || math.IsInf(a, 0) || !(nu >= 0) || math.IsInf(nu, 1) {
 		return nil, numerics.Invalidf("mixture: Affine(a = %v, ν = %v): want finite a and finite ν ≥ 0", a, nu)
 	}
@@ -208,6 +241,9 @@ func resp(l []float64, mx float64) float64 {
 }
 
 func (m *Mixture) checkPoint(name string, z []float64) error {
+	if err := m.check(); err != nil {
+		return err
+	}
 	if len(z) != m.d {
 		return numerics.Invalidf("mixture: %s has %d coordinates, want %d", name, len(z), m.d)
 	}
@@ -218,6 +254,9 @@ func (m *Mixture) checkPoint(name string, z []float64) error {
 }
 
 func (m *Mixture) checkBatch(z []float64) (int, error) {
+	if err := m.check(); err != nil {
+		return 0, err
+	}
 	if len(z) == 0 || len(z)%m.d != 0 {
 		return 0, numerics.Invalidf("mixture: batch of %d numbers is not a non-empty n×%d matrix", len(z), m.d)
 	}
@@ -417,6 +456,9 @@ func (m *Mixture) Denoise(dst []float64, sigma float64, z []float64) ([]float64,
 	if sigma*sigma == 0 {
 		return nil, overflowf("σ² = (%g)² underflows", sigma)
 	}
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if len(dst) != m.d {
 		dst = make([]float64, m.d)
 	}
@@ -509,8 +551,15 @@ func (m *Mixture) PosteriorCombination(a, nu, cx, cn float64, z, dst []float64) 
 
 // Sample draws n independent points of the mixture with rng: a component
 // j ~ Categorical(w), then μ_j + s_j·ξ with ξ ~ N(0, I_d). It returns the
-// points (n×d) and their components. Preconditions: rng non-nil, n ≥ 0.
+// points (n×d) and their components. Preconditions: m built by New, rng
+// non-nil, n ≥ 0 with n·d ≤ numerics.MaxDraws (else ErrInvalid).
 func (m *Mixture) Sample(rng *rand.Rand, n int) ([][]float64, []int, error) {
+	if err := m.check(); err != nil {
+		return nil, nil, err
+	}
+	if err := numerics.CheckDraws("mixture: Sample", n, m.d); err != nil {
+		return nil, nil, err
+	}
 	comp, err := numerics.Categorical(rng, m.w, n)
 	if err != nil {
 		return nil, nil, err

@@ -6,8 +6,10 @@ package mixture_test
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 
+	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/mixture"
 )
 
@@ -103,5 +105,59 @@ func TestScoreSubnormalVarianceProductUnderflow(t *testing.T) {
 	sc, err := m.Score(nil, []float64{5e-324})
 	if err != nil || sc[0] != -0.5 {
 		t.Fatalf("Score = %v, %v; want [-0.5]", sc, err)
+	}
+}
+
+// TestMixtureLiteralIsAnError: a nil *Mixture panicked in every method (nil
+// dereference), and the zero Mixture{} (a literal instead of New) divided
+// by d = 0 in the batch methods, answered ErrOverflow (not ErrInvalid) in
+// LogDensity and Responsibilities and (nil, nil) in Affine; Sample
+// panicked for a count beyond what can be allocated. All now return an
+// error wrapping numerics.ErrInvalid; K and Dim return 0.
+func TestMixtureLiteralIsAnError(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	good, err := mixture.New([]float64{1}, [][]float64{{0}}, []float64{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := []float64{1}
+	dst := []float64{0}
+	for _, m := range []struct {
+		name string
+		m    *mixture.Mixture
+	}{{"nil", nil}, {"zero", &mixture.Mixture{}}} {
+		mm := m.m
+		cases := []struct {
+			name string
+			call func() error
+		}{
+			{"Affine", func() error { _, err := mm.Affine(1, 1); return err }},
+			{"LogDensity", func() error { _, err := mm.LogDensity(nil); return err }},
+			{"Responsibilities", func() error { _, err := mm.Responsibilities(nil, nil); return err }},
+			{"Score", func() error { _, err := mm.Score(nil, nil); return err }},
+			{"ScoreBatch", func() error { return mm.ScoreBatch(dst, z) }},
+			{"LinearPosterior", func() error { return mm.LinearPosterior(1, 1, nil, nil, nil) }},
+			{"Denoise", func() error { _, err := mm.Denoise(nil, 1, nil); return err }},
+			{"DenoiseBatch", func() error { return mm.DenoiseBatch(dst, 1, z) }},
+			{"PosteriorBatch", func() error { return mm.PosteriorBatch(1, 1, z, nil, nil) }},
+			{"PosteriorCombination", func() error { return mm.PosteriorCombination(1, 1, 1, 1, z, dst) }},
+			{"Sample", func() error { _, _, err := mm.Sample(rng, 1); return err }},
+		}
+		for _, tc := range cases {
+			t.Run(m.name+" "+tc.name, func(t *testing.T) {
+				if err := tc.call(); !errors.Is(err, numerics.ErrInvalid) {
+					t.Fatalf("err = %v, want ErrInvalid", err)
+				}
+			})
+		}
+		if mm.K() != 0 || mm.Dim() != 0 {
+			t.Errorf("%s mixture: K = %d, Dim = %d, want 0, 0", m.name, mm.K(), mm.Dim())
+		}
+	}
+	if _, _, err := good.Sample(rng, math.MaxInt); !errors.Is(err, numerics.ErrInvalid) {
+		t.Errorf("Sample(MaxInt): err = %v, want ErrInvalid", err)
+	}
+	if _, err := good.LogDensity(z); err != nil {
+		t.Errorf("LogDensity of a mixture from New: %v", err)
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"sort"
 
-	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/internal/kernel"
+	"github.com/otverify/otverify/numerics"
 )
 
 // MassTol is the tolerance on the total mass: a weight vector a is accepted
@@ -22,7 +22,9 @@ var ErrOverflow = errors.New("ot1d: result overflows float64")
 // Measure is the discrete probability measure Σ_i a_i δ_{x_i} on R, stored
 // sorted by value (stably on the original index) with its compensated
 // cumulative weights. A Measure is immutable after NewMeasure and safe for
-// concurrent use.
+// concurrent use. Build it with NewMeasure: the zero Measure{} (and a nil
+// *Measure) has no atoms; Len, Total and CDF return 0 for it and the
+// other methods an error wrapping numerics.ErrInvalid.
 type Measure struct {
 	x     []float64 // values, ascending
 	w     []float64 // weights in sorted order, as given
@@ -115,16 +117,47 @@ func cumsum(dst, w []float64) {
 	}
 }
 
-// Len returns the number of atoms n (zero-weight atoms included).
-func (m *Measure) Len() int { return len(m.x) }
+// check returns an error wrapping numerics.ErrInvalid unless m was built by
+// NewMeasure: a nil *Measure or the zero Measure{} (its fields are
+// unexported, so a literal is always empty) has no atoms, and Quantile,
+// Sample and Wpp indexed past its end (regression test
+// TestMeasureLiteralIsAnError).
+func (m *Measure) check(name string) error {
+	if m == nil || len(m.x) == 0 {
+		return numerics.Invalidf("ot1d: %s: measure is nil or empty (build it with NewMeasure)", name)
+	}
+	return nil
+}
 
-// Total returns the compensated total mass Σ a_i (within MassTol of 1).
-func (m *Measure) Total() float64 { return m.cum[len(m.cum)-1] }
+// Len returns the number of atoms n (zero-weight atoms included); 0 for a
+// nil or zero Measure.
+func (m *Measure) Len() int {
+	if m == nil {
+		return 0
+	}
+	return len(m.x)
+}
+
+// Total returns the compensated total mass Σ a_i (within MassTol of 1); 0
+// for a nil or zero Measure (no atoms).
+func (m *Measure) Total() float64 {
+	if m.check("Total") != nil {
+		return 0
+	}
+	return m.cum[len(m.cum)-1]
+}
 
 // CDF returns F(t) = Σ_{x_i ≤ t} a_i, the right-continuous distribution
 // function, with the compensated partial sums of the sorted weights (exact
-// for dyadic weights). F(t) = 0 below the smallest atom.
+// for dyadic weights). F(t) = 0 below the smallest atom, and for a nil or
+// zero Measure; F(NaN) = NaN (NaN propagates; it was F(max x) ≈ 1).
 func (m *Measure) CDF(t float64) float64 {
+	if math.IsNaN(t) {
+		return t
+	}
+	if m.check("CDF") != nil {
+		return 0
+	}
 	// k = number of atoms with x ≤ t.
 	k := sort.Search(len(m.x), func(k int) bool { return m.x[k] > t })
 	if k == 0 {
@@ -142,8 +175,11 @@ func (m *Measure) CDF(t float64) float64 {
 // A zero-weight atom is never returned. The result is exact (an atom chosen
 // by exact comparisons against the cumulative sums of the CDF method). Cost
 // O(log n). It returns an error wrapping numerics.ErrInvalid unless
-// 0 ≤ u ≤ 1.
+// 0 ≤ u ≤ 1 and m was built by NewMeasure (not nil or a zero Measure{}).
 func (m *Measure) Quantile(u float64) (float64, error) {
+	if err := m.check("Quantile"); err != nil {
+		return 0, err
+	}
 	if !(u >= 0 && u <= 1) {
 		return 0, numerics.Invalidf("ot1d: quantile level u = %v not in [0, 1]", u)
 	}
@@ -165,13 +201,20 @@ func (m *Measure) quantileIndex(u float64) int {
 // Sample draws k independent samples X = F^{-1}(U), U uniform on [0, 1)
 // from rng (inverse transform sampling, [P] § "The 1D Closed-Form
 // Solution"): P(X ≤ t) = F(t) up to the 2^-53 granularity of U. It returns
-// an error wrapping numerics.ErrInvalid if rng is nil or k < 0.
+// an error wrapping numerics.ErrInvalid if m is nil or a zero Measure{}, rng
+// is nil, or k is not in [0, numerics.MaxDraws].
 func (m *Measure) Sample(rng *rand.Rand, k int) ([]float64, error) {
+	if err := m.check("Sample"); err != nil {
+		return nil, err
+	}
 	if rng == nil {
 		return nil, numerics.Invalidf("ot1d: nil random source")
 	}
 	if k < 0 {
 		return nil, numerics.Invalidf("ot1d: negative sample count %d", k)
+	}
+	if err := numerics.CheckDraws("ot1d: Sample", k, 1); err != nil {
+		return nil, err
 	}
 	out := make([]float64, k)
 	for i := range out {

@@ -90,9 +90,17 @@ func Wpp(x, a, y, b []float64, p float64) (float64, error) {
 	return P.Wpp(Q, p)
 }
 
-// Wpp returns W_p^p between the receiver and Q, as the function Wpp.
+// Wpp returns W_p^p between the receiver and Q, as the function Wpp. Both
+// must be built by NewMeasure: a nil or zero Measure{} is an error wrapping
+// numerics.ErrInvalid (it indexed past its end).
 func (P *Measure) Wpp(Q *Measure, p float64) (float64, error) {
 	if err := checkP(p); err != nil {
+		return 0, err
+	}
+	if err := P.check("Wpp: source"); err != nil {
+		return 0, err
+	}
+	if err := Q.check("Wpp: target"); err != nil {
 		return 0, err
 	}
 	h := costFunc(p)

@@ -159,10 +159,10 @@ func FuzzTorusFlow(f *testing.F) {
 		}
 		if dim >= 1 {
 			v := make([]float64, dim)
-			fld.At(x0, v)
+			errV := fld.At(x0, v)
 			J := make([]float64, dim*dim)
-			fld.Jacobian(x0, J)
-			div := fld.Divergence(x0)
+			errJ := fld.Jacobian(x0, J)
+			div, errD := fld.Divergence(x0)
 			// v, J, ∇·v are at most |Amp|·(2π‖K‖)² per mode: only a field
 			// of that size may overflow (Validate accepts any finite Amp;
 			// FlowMap then fails cleanly).
@@ -175,8 +175,8 @@ func FuzzTorusFlow(f *testing.F) {
 				size += math.Abs(md.Amp) * (1 + 40*k2)
 			}
 			// x is reduced modulo 1 exactly, so any finite x is fine.
-			if numerics.AllFinite(x0) && size < 1e300 && (!numerics.AllFinite(v) || !numerics.AllFinite(J) || math.IsNaN(div)) {
-				t.Fatalf("field at %v: v = %v, J = %v, div = %v", x0, v, J, div)
+			if numerics.AllFinite(x0) && size < 1e300 && (errV != nil || errJ != nil || errD != nil || !numerics.AllFinite(v) || !numerics.AllFinite(J) || math.IsNaN(div)) {
+				t.Fatalf("field at %v: v = %v, J = %v, div = %v (errors %v, %v, %v)", x0, v, J, div, errV, errJ, errD)
 			}
 			if fld.DivergenceFree() && numerics.AllFinite(x0) && math.Abs(div) > 1e-9*(1+numerics.MaxAbs(J)) {
 				t.Fatalf("divergence-free field has ∇·v = %v", div)

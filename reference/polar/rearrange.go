@@ -2,6 +2,7 @@ package polar
 
 import (
 	"math"
+	"reflect"
 
 	"github.com/otverify/otverify/numerics"
 	"github.com/otverify/otverify/reference/gaussian"
@@ -9,11 +10,17 @@ import (
 
 // CubeMap is a bijection φ of the unit cube (0, 1)^d (the torus ℝ^d/ℤ^d)
 // that preserves Lebesgue measure, |det J_φ| = 1 ([P] § Gaussian-Preserving
-// Rearrangements via Uniform Coordinates).
+// Rearrangements via Uniform Coordinates). The maps of this package have
+// exported fields, so a literal may be malformed (ValidateCubeMap checks
+// it); their Apply then returns nil rather than panicking (it indexed out
+// of range or dereferenced a nil map; regression test
+// TestMalformedCubeMapOrFieldIsAnError), as it does for a u of another
+// length than Dim().
 type CubeMap interface {
 	// Dim is the dimension d the map acts on.
 	Dim() int
-	// Apply returns φ(u) for u ∈ [0, 1)^d (a new slice).
+	// Apply returns φ(u) for u ∈ [0, 1)^d (a new slice), or nil if the map
+	// is malformed or len(u) ≠ Dim().
 	Apply(u []float64) []float64
 }
 
@@ -32,13 +39,29 @@ type Permutation struct{ Perm []int }
 // Dim returns len(Perm).
 func (p Permutation) Dim() int { return len(p.Perm) }
 
-// Apply returns (u_{Perm[0]}, …, u_{Perm[d−1]}).
+// Apply returns (u_{Perm[0]}, …, u_{Perm[d−1]}) (nil if Perm is not a
+// permutation of 0..d−1 or len(u) ≠ d).
 func (p Permutation) Apply(u []float64) []float64 {
+	if len(u) != len(p.Perm) || !isPermutation(p.Perm) {
+		return nil
+	}
 	v := make([]float64, len(u))
 	for i, j := range p.Perm {
 		v[i] = u[j]
 	}
 	return v
+}
+
+// isPermutation reports whether perm is a permutation of 0..len(perm)−1.
+func isPermutation(perm []int) bool {
+	seen := make([]bool, len(perm))
+	for _, j := range perm {
+		if j < 0 || j >= len(perm) || seen[j] {
+			return false
+		}
+		seen[j] = true
+	}
+	return true
 }
 
 // Reflection is φ(u)_i = 1 − u_i for the coordinates with Axes[i] set and
@@ -48,8 +71,11 @@ type Reflection struct{ Axes []bool }
 // Dim returns len(Axes).
 func (r Reflection) Dim() int { return len(r.Axes) }
 
-// Apply reflects the selected coordinates.
+// Apply reflects the selected coordinates (nil if len(u) ≠ len(Axes)).
 func (r Reflection) Apply(u []float64) []float64 {
+	if len(u) != len(r.Axes) {
+		return nil
+	}
 	v := append([]float64(nil), u...)
 	for i, f := range r.Axes {
 		if f {
@@ -65,8 +91,11 @@ type Shift struct{ S []float64 }
 // Dim returns len(S).
 func (s Shift) Dim() int { return len(s.S) }
 
-// Apply translates modulo 1.
+// Apply translates modulo 1 (nil if len(u) ≠ len(S)).
 func (s Shift) Apply(u []float64) []float64 {
+	if len(u) != len(s.S) {
+		return nil
+	}
 	v := make([]float64, len(u))
 	for i := range u {
 		v[i] = frac(u[i] + s.S[i])
@@ -87,8 +116,12 @@ type Shear struct {
 // Dim returns D.
 func (s Shear) Dim() int { return s.D }
 
-// Apply shears coordinate I along J.
+// Apply shears coordinate I along J (nil unless I ≠ J are in [0, D) and
+// len(u) = D).
 func (s Shear) Apply(u []float64) []float64 {
+	if len(u) != s.D || s.I < 0 || s.I >= s.D || s.J < 0 || s.J >= s.D || s.I == s.J {
+		return nil
+	}
 	v := append([]float64(nil), u...)
 	v[s.I] = frac(u[s.I] + s.C*u[s.J])
 	return v
@@ -97,21 +130,36 @@ func (s Shear) Apply(u []float64) []float64 {
 // Compose applies Maps[0] first, then Maps[1], and so on.
 type Compose struct{ Maps []CubeMap }
 
-// Dim returns the dimension of the first map (0 if empty).
+// Dim returns the dimension of the first map (0 if empty or nil).
 func (c Compose) Dim() int {
-	if len(c.Maps) == 0 {
+	if len(c.Maps) == 0 || isNilMap(c.Maps[0]) {
 		return 0
 	}
 	return c.Maps[0].Dim()
 }
 
-// Apply applies the maps in order.
+// Apply applies the maps in order (nil if a map is nil or answers nil).
 func (c Compose) Apply(u []float64) []float64 {
 	v := append([]float64(nil), u...)
 	for _, m := range c.Maps {
-		v = m.Apply(v)
+		if isNilMap(m) {
+			return nil
+		}
+		if v = m.Apply(v); v == nil {
+			return nil
+		}
 	}
 	return v
+}
+
+// isNilMap reports whether m is nil or a nil pointer (whose value methods
+// would panic).
+func isNilMap(m CubeMap) bool {
+	if m == nil {
+		return true
+	}
+	r := reflect.ValueOf(m)
+	return r.Kind() == reflect.Pointer && r.IsNil()
 }
 
 // ValidateCubeMap checks that phi is a well-formed measure-preserving cube
@@ -120,8 +168,15 @@ func (c Compose) Apply(u []float64) []float64 {
 // range and a finite coefficient; compositions are checked recursively.
 // It returns an error wrapping numerics.ErrInvalid otherwise.
 func ValidateCubeMap(phi CubeMap, d int) error {
-	if phi == nil {
+	if isNilMap(phi) {
 		return numerics.Invalidf("polar: cube map is nil")
+	}
+	// The type is checked before Dim is called: Dim of a Compose whose
+	// first map is nil, or of a nil pointer, panicked here.
+	switch phi.(type) {
+	case Permutation, Reflection, Shift, Shear, Compose:
+	default:
+		return numerics.Invalidf("polar: unknown cube map type %T", phi)
 	}
 	if phi.Dim() != d {
 		return numerics.Invalidf("polar: cube map of dimension %d, want %d", phi.Dim(), d)
@@ -153,8 +208,6 @@ func ValidateCubeMap(phi CubeMap, d int) error {
 				return err
 			}
 		}
-	default:
-		return numerics.Invalidf("polar: unknown cube map type %T", phi)
 	}
 	return nil
 }
@@ -202,6 +255,9 @@ func rearrange(phi CubeMap, z []float64) ([]float64, error) {
 		u[i] = gaussian.NormalCDF(v)
 	}
 	w := phi.Apply(u)
+	if len(w) != len(z) {
+		return nil, numerics.Invalidf("polar: cube map returned %d coordinates, want %d", len(w), len(z))
+	}
 	out := make([]float64, len(z))
 	for i, v := range w {
 		out[i] = gaussian.NormalQuantile(v)

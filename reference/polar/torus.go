@@ -32,11 +32,17 @@ type TorusField struct {
 	Modes []Mode
 }
 
-// Validate checks the field's dimension, indices, wave vectors and
-// coefficients; it returns an error wrapping numerics.ErrInvalid.
+// Validate checks the field's dimension (1 ≤ d, d² ≤ numerics.MaxDraws),
+// indices, wave vectors and coefficients; it returns an error wrapping
+// numerics.ErrInvalid.
 func (f TorusField) Validate() error {
 	if f.D < 1 {
 		return numerics.Invalidf("polar: torus field dimension %d < 1", f.D)
+	}
+	if err := numerics.CheckDraws("polar: torus field (d×d Jacobian)", f.D, f.D); err != nil {
+		// Jacobian, Divergence and FlowMap store d² numbers: a d whose d²
+		// overflows or cannot be allocated panicked there.
+		return err
 	}
 	for n, m := range f.Modes {
 		if len(m.K) != f.D {
@@ -78,12 +84,43 @@ func (m Mode) phase(x []float64) float64 {
 	return s
 }
 
+// checkPoint validates the field and the lengths of the point x and of an
+// output of length want, for At, Jacobian and Divergence.
+func (f TorusField) checkPoint(name string, x []float64, out, want int) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	if len(x) != f.D || !numerics.AllFinite(x) {
+		return numerics.Invalidf("polar: TorusField.%s: x must be %d finite numbers (has %d)", name, f.D, len(x))
+	}
+	if out != want {
+		return numerics.Invalidf("polar: TorusField.%s: output has %d entries, want %d", name, out, want)
+	}
+	return nil
+}
+
 // At writes v(x) into v (len d). The field is 1-periodic and x is reduced
 // modulo 1 exactly (see Mode), so v is accurate to a few ulps of
-// Σ|Amp|·2π‖K‖ for every finite x, however large; a ±Inf or NaN
-// coordinate x_k on which a mode depends (K_k ≠ 0) gives NaN entries
-// (there is no error return: FlowMap validates its x0).
-func (f TorusField) At(x, v []float64) {
+// Σ|Amp|·2π‖K‖ for every finite x, however large.
+// Errors (wrapping numerics.ErrInvalid): f not valid (Validate), x not d
+// finite numbers, len(v) ≠ d, or a value beyond float64 (|Amp|·2π‖K‖ near
+// MaxFloat64). At, Jacobian and Divergence had no error return: a
+// malformed field literal or a short v, x or J made them index out of
+// range, and a non-finite x or an overflowing field gave NaN or ±Inf
+// silently (regression test TestMalformedCubeMapOrFieldIsAnError).
+func (f TorusField) At(x, v []float64) error {
+	if err := f.checkPoint("At", x, len(v), f.D); err != nil {
+		return err
+	}
+	f.at(x, v)
+	if !numerics.AllFinite(v) {
+		return numerics.Invalidf("polar: TorusField.At: the field value overflows float64 (amplitudes too large)")
+	}
+	return nil
+}
+
+// at is At without the checks.
+func (f TorusField) at(x, v []float64) {
 	for i := range v {
 		v[i] = 0
 	}
@@ -100,9 +137,22 @@ func (f TorusField) At(x, v []float64) {
 	}
 }
 
-// Jacobian writes Dv(x) (row-major d×d, J[a*d+b] = ∂v_a/∂x_b) into J.
-// Edge cases as At (x reduced modulo 1; non-finite x gives NaN).
-func (f TorusField) Jacobian(x, J []float64) {
+// Jacobian writes Dv(x) (row-major d×d, J[a*d+b] = ∂v_a/∂x_b) into J
+// (len d²). x is reduced modulo 1 as in At. Errors as At (len(J) ≠ d²
+// instead of len(v) ≠ d).
+func (f TorusField) Jacobian(x, J []float64) error {
+	if err := f.checkPoint("Jacobian", x, len(J), f.D*f.D); err != nil {
+		return err
+	}
+	f.jacobian(x, J)
+	if !numerics.AllFinite(J) {
+		return numerics.Invalidf("polar: TorusField.Jacobian: the field derivative overflows float64 (amplitudes too large)")
+	}
+	return nil
+}
+
+// jacobian is Jacobian without the checks.
+func (f TorusField) jacobian(x, J []float64) {
 	d := f.D
 	for i := range J {
 		J[i] = 0
@@ -124,15 +174,23 @@ func (f TorusField) Jacobian(x, J []float64) {
 }
 
 // Divergence returns ∇·v(x) = tr Dv(x) (0 for a divergence-free field up to
-// rounding). Edge cases as At.
-func (f TorusField) Divergence(x []float64) float64 {
+// rounding). Errors as Jacobian.
+func (f TorusField) Divergence(x []float64) (float64, error) {
+	if err := f.checkPoint("Divergence", x, f.D, f.D); err != nil {
+		return 0, err
+	}
 	J := make([]float64, f.D*f.D)
-	f.Jacobian(x, J)
+	if err := f.Jacobian(x, J); err != nil {
+		return 0, err
+	}
 	s := 0.0
 	for i := 0; i < f.D; i++ {
 		s += J[i*f.D+i]
 	}
-	return s
+	if math.IsInf(s, 0) || math.IsNaN(s) {
+		return 0, numerics.Invalidf("polar: TorusField.Divergence overflows float64 (amplitudes too large)")
+	}
+	return s, nil
 }
 
 // FlowResult is the time-T flow of a torus field from one point.
@@ -174,8 +232,8 @@ func FlowMap(f TorusField, x0 []float64, T float64, opt numerics.Options) (*Flow
 	Dv := make([]float64, d*d)
 	rhs := func(_ float64, y, dy []float64) error {
 		x := y[:d]
-		f.At(x, dy[:d])
-		f.Jacobian(x, Dv)
+		f.at(x, dy[:d])
+		f.jacobian(x, Dv)
 		J := y[d : d+d*d]
 		dJ := dy[d : d+d*d]
 		tr := 0.0

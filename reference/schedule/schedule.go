@@ -1,7 +1,9 @@
 package schedule
 
 import (
+	"fmt"
 	"math"
+	"reflect"
 
 	"github.com/otverify/otverify/numerics"
 )
@@ -21,24 +23,62 @@ type Schedule interface {
 	Name() string
 	// Coef returns a_t, b_t, a'_t, b'_t by their closed forms. It does not
 	// check t against Domain (use Check); outside the closed range where the
-	// formulas are defined it may return non-finite values.
+	// formulas are defined it may return non-finite values, and so does a
+	// malformed TimeChange or Func literal (Check reports both).
 	Coef(t float64) Coefficients
 	// Domain is the open interval (lo, hi) of times at which the schedule
 	// is queried (hi may be +Inf).
 	Domain() (lo, hi float64)
 }
 
-// Check returns nil if t is finite and inside s's open Domain, and
-// otherwise an error wrapping numerics.ErrInvalid.
+// Check returns nil if s is a well-formed schedule, t is finite and inside
+// s's open Domain and the coefficients at t are finite, and otherwise an
+// error wrapping numerics.ErrInvalid. Well formed: s is not nil (nor a nil
+// pointer); a TimeChange has a well-formed Base and non-nil Tau and DTau,
+// and τ(t) passes Check for Base (Tau maps into Base's Domain); a Func has
+// its four functions. A zero TimeChange{} made Check itself panic, and a
+// TimeChange or Func with a nil function passed it and then panicked in
+// Coef (regression test TestMalformedScheduleIsAnError).
 func Check(s Schedule, t float64) error {
-	if s == nil {
+	if isNilSchedule(s) {
 		return numerics.Invalidf("schedule: nil schedule")
+	}
+	switch v := s.(type) {
+	case TimeChange:
+		if err := v.check(t); err != nil {
+			return err
+		}
+	case *TimeChange:
+		if err := v.check(t); err != nil {
+			return err
+		}
+	case Func:
+		if err := v.check(); err != nil {
+			return err
+		}
+	case *Func:
+		if err := v.check(); err != nil {
+			return err
+		}
 	}
 	lo, hi := s.Domain()
 	if math.IsNaN(t) || math.IsInf(t, 0) || !(t > lo) || !(t < hi) {
 		return numerics.Invalidf("schedule %s: t = %v is outside its range (%g, %g)", s.Name(), t, lo, hi)
 	}
+	if c := s.Coef(t); !numerics.AllFinite([]float64{c.A, c.B, c.DA, c.DB}) {
+		return numerics.Invalidf("schedule %s: coefficients at t = %g are not finite (a = %v, b = %v, a' = %v, b' = %v)", s.Name(), t, c.A, c.B, c.DA, c.DB)
+	}
 	return nil
+}
+
+// isNilSchedule reports whether s is nil or a nil pointer (whose value
+// methods would panic).
+func isNilSchedule(s Schedule) bool {
+	if s == nil {
+		return true
+	}
+	v := reflect.ValueOf(s)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // Linear is the linear bridge a_t = 1 − t, b_t = t on (0, 1)
@@ -149,16 +189,37 @@ type TimeChange struct {
 	Lo, Hi    float64
 }
 
-// Name returns Label, or "<base>∘τ" when Label is empty.
+// check reports a TimeChange with a nil Base, Tau or DTau, or whose τ(t)
+// fails Check for Base.
+func (s TimeChange) check(t float64) error {
+	if isNilSchedule(s.Base) || s.Tau == nil || s.DTau == nil {
+		return numerics.Invalidf("schedule %s: time change needs Base, Tau and DTau", s.Name())
+	}
+	if err := Check(s.Base, s.Tau(t)); err != nil {
+		return fmt.Errorf("schedule %s: τ(%g): %w", s.Name(), t, err)
+	}
+	return nil
+}
+
+// Name returns Label, or "<base>∘τ" when Label is empty ("<nil>∘τ" without
+// a Base).
 func (s TimeChange) Name() string {
 	if s.Label != "" {
 		return s.Label
 	}
+	if isNilSchedule(s.Base) {
+		return "<nil>∘τ"
+	}
 	return s.Base.Name() + "∘τ"
 }
 
-// Coef applies the chain rule to Base at τ(t).
+// Coef applies the chain rule to Base at τ(t). A TimeChange with a nil
+// Base, Tau or DTau has NaN coefficients (Check reports it).
 func (s TimeChange) Coef(t float64) Coefficients {
+	if isNilSchedule(s.Base) || s.Tau == nil || s.DTau == nil {
+		nan := math.NaN()
+		return Coefficients{A: nan, B: nan, DA: nan, DB: nan}
+	}
 	c := s.Base.Coef(s.Tau(t))
 	d := s.DTau(t)
 	return Coefficients{A: c.A, B: c.B, DA: d * c.DA, DB: d * c.DB}
@@ -212,12 +273,27 @@ type Func struct {
 	Lo, Hi       float64
 }
 
+// check reports a Func with a nil function.
+func (s Func) check() error {
+	if s.A == nil || s.B == nil || s.DA == nil || s.DB == nil {
+		return numerics.Invalidf("schedule %s: Func needs A, B, DA and DB", s.Name())
+	}
+	return nil
+}
+
 // Name returns Label.
 func (s Func) Name() string { return s.Label }
 
-// Coef evaluates the four functions at t.
+// Coef evaluates the four functions at t; a nil function gives NaN (Check
+// reports it).
 func (s Func) Coef(t float64) Coefficients {
-	return Coefficients{A: s.A(t), B: s.B(t), DA: s.DA(t), DB: s.DB(t)}
+	at := func(f func(float64) float64) float64 {
+		if f == nil {
+			return math.NaN()
+		}
+		return f(t)
+	}
+	return Coefficients{A: at(s.A), B: at(s.B), DA: at(s.DA), DB: at(s.DB)}
 }
 
 // Domain returns (Lo, Hi).

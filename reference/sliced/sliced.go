@@ -127,13 +127,18 @@ func norm(v []float64) float64 {
 // unit sphere S^{d−1} (normalised standard Gaussian vectors), row-major L×d,
 // from the explicit source rng. Each row has norm 1 within a few ulps
 // (well inside UnitTol). It returns an error wrapping numerics.ErrInvalid if
-// rng is nil or L, d < 1.
+// rng is nil, L, d < 1 or L·d > numerics.MaxDraws (L·d overflowing int, or
+// beyond what can be allocated, panicked; regression test
+// TestDirectionsHugeCountIsAnError).
 func Directions(rng *rand.Rand, L, d int) ([]float64, error) {
 	if rng == nil {
 		return nil, numerics.Invalidf("sliced: nil random source")
 	}
 	if L < 1 || d < 1 {
 		return nil, numerics.Invalidf("sliced: L = %d, d = %d, want ≥ 1", L, d)
+	}
+	if err := numerics.CheckDraws("sliced: Directions", L, d); err != nil {
+		return nil, err
 	}
 	theta := make([]float64, L*d)
 	for l := range L {
