@@ -2,6 +2,7 @@ package gmanifold
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/otverify/otverify/reference/internal/robust"
 	"gonum.org/v1/gonum/mat"
@@ -20,7 +21,8 @@ import (
 //
 // Preconditions: Σ positive definite to working accuracy, S symmetric of
 // the same dimension, finite; otherwise an error wrapping
-// numerics.ErrInvalid. Accuracy: residual ‖A Σ + Σ A − S‖ of order
+// numerics.ErrInvalid. λ_i + λ_j is not formed where it overflows (λ near
+// MaxFloat64: the quotient was 0; see lyapQuot). Accuracy: residual ‖A Σ + Σ A − S‖ of order
 // d·eps·(‖S‖ + ‖A‖‖Σ‖); forward error up to κ(Σ) times larger.
 func Lyapunov(Sigma, S *mat.SymDense) (*mat.SymDense, error) {
 	d, err := checkSPD("Sigma", Sigma, -1)
@@ -37,8 +39,20 @@ func Lyapunov(Sigma, S *mat.SymDense) (*mat.SymDense, error) {
 	T := mul(mul(Q.T(), S), Q)
 	for i := 0; i < d; i++ {
 		for j := 0; j < d; j++ {
-			T.Set(i, j, T.At(i, j)/(lam[i]+lam[j]))
+			T.Set(i, j, lyapQuot(T.At(i, j), lam[i], lam[j]))
 		}
 	}
 	return finite("Lyapunov", symPart(mul(mul(Q, T), Q.T())))
+}
+
+// lyapQuot returns t/(λi + λj) without forming an overflowing λi + λj: then
+// (t/2)/(λi/2 + λj/2), exact halvings unless t is subnormal, where the
+// quotient underflows to 0 anyway. (Σ = [1.7e308], S = [−12] gave A = 0
+// instead of −3.5e−308: FuzzGaussianManifold soak,
+// TestLyapunovEigenvalueSumOverflow.)
+func lyapQuot(t, li, lj float64) float64 {
+	if s := li + lj; !math.IsInf(s, 0) {
+		return t / s
+	}
+	return (t / 2) / (li/2 + lj/2)
 }

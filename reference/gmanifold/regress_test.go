@@ -138,3 +138,33 @@ func TestMalformedFieldOrMatrixIsAnError(t *testing.T) {
 		t.Errorf("At of a well-formed field = %v, %v; want [4]", v, err)
 	}
 }
+
+// TestLyapunovEigenvalueSumOverflow (FuzzGaussianManifold soak, seed
+// lyapunov-eigenvalue-sum-overflow): Σ = [1.7e308], S = [−12]; λ + λ
+// overflowed to +Inf and Lyapunov returned A = 0 (residual 12) instead of
+// A = S/(2Σ) ≈ −3.5e−308, a normal float.
+func TestLyapunovEigenvalueSumOverflow(t *testing.T) {
+	big := 1.707643491954817e+308
+	A, err := gmanifold.Lyapunov(mat.NewSymDense(1, []float64{big}), mat.NewSymDense(1, []float64{-12}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := (-12.0 / 2) / big
+	if got := A.At(0, 0); math.Abs(got-want) > 4*0x1p-52*math.Abs(want) {
+		t.Fatalf("Lyapunov([%g], [−12]) = %g, want %g", big, got, want)
+	}
+	// A 2×2 case with both eigenvalues near MaxFloat64 and an off-diagonal S.
+	S := mat.NewSymDense(2, []float64{1, 3, 3, -2})
+	Sig := mat.NewSymDense(2, []float64{big, 0, 0, big / 2})
+	A, err = gmanifold.Lyapunov(Sig, S)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2·big and big + big/2 overflow: the wanted values halve first.
+	for i, w := range []float64{0.5 / big, 1.5 / (big/2 + big/4), -2 / big} {
+		r, c := [3]int{0, 0, 1}[i], [3]int{0, 1, 1}[i]
+		if got := A.At(r, c); math.Abs(got-w) > 8*0x1p-52*math.Abs(w) {
+			t.Fatalf("Lyapunov A[%d][%d] = %g, want %g", r, c, got, w)
+		}
+	}
+}
