@@ -199,3 +199,25 @@ func TestBenchResultsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareBenchPValueAtMostOne (FuzzCompareBench soak, seed
+// pvalue-above-one-with-ties): x/perf's two-sided Mann–Whitney p-value is
+// twice a one-sided tail and came out 1.33 for old [1500] against new
+// [1500, 1700] ns/op; verify compare reported it as is.
+func TestCompareBenchPValueAtMostOne(t *testing.T) {
+	old := "goos: linux\ngoarch: amd64\ncpu-features: avx2\nBenchmarkBures/d=16-2 1 1500 ns/op\n"
+	new := "goos: linux\ngoarch: amd64\ncpu-features: avx2\nBenchmarkBures/d=16-2 1 1500 ns/op\nBenchmarkBures/d=16-2 1 1700 ns/op\n"
+	c, err := CompareBench("old.txt", strings.NewReader(old), "new.txt", strings.NewReader(new), DefaultBenchCompareOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Rows) != 1 {
+		t.Fatalf("%d rows, want 1", len(c.Rows))
+	}
+	if p := c.Rows[0].P; !(p >= 0 && p <= 1) {
+		t.Fatalf("p-value %v, want in [0, 1]", p)
+	}
+	if c.Rows[0].Significant || c.Rows[0].Regression {
+		t.Fatalf("one sample against two is significant: %+v", c.Rows[0])
+	}
+}
