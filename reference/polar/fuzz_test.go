@@ -197,11 +197,18 @@ func FuzzTorusFlow(f *testing.F) {
 			t.Fatalf("FlowMap = %+v without an error", res)
 		}
 		if fld.DivergenceFree() && dim >= 1 {
-			// The entries of J carry the integrator's relative error
-			// (RelTol = 1e-8), and det J cancels products of size ‖J‖².
+			// RelTol = 1e-8 bounds the LOCAL error; the global error of
+			// the variational equation is amplified by the flow's own
+			// stretching, of which ‖J‖ is the measure: entries of J err by
+			// about RelTol·‖J‖·(1 + ‖J‖), and det J (products of size ‖J‖²)
+			// by ‖J‖ times that (100× margin on RelTol below). A strongly
+			// stretching flow (‖J‖ ≈ 2e9 at T = 0.125, seed
+			// chaotic-flow-det-beyond-local-tolerance: J at RelTol 1e-8,
+			// 1e-10, 1e-12 differ in sign) has no meaningful det to check:
+			// only ‖J‖ ≤ 1e4 is compared.
 			det := mat.Det(res.J)
 			jm := numerics.MatMaxAbs(res.J)
-			if math.Abs(det-1) > 1e-4+1e-6*jm*jm {
+			if jm <= 1e4 && math.Abs(det-1) > 1e-4+1e-6*jm*jm*(1+jm) {
 				t.Fatalf("divergence-free flow has det J = %v", det)
 			}
 		}
