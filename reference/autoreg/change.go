@@ -36,18 +36,7 @@ type Affine struct {
 }
 
 // valid reports whether A is a d×d matrix, d = len(B) ≥ 1.
-func (g Affine) valid() bool {
-	d := len(g.B)
-	if d == 0 || len(g.A) != d {
-		return false
-	}
-	for _, r := range g.A {
-		if len(r) != d {
-			return false
-		}
-	}
-	return true
-}
+func (g Affine) valid() bool { return len(g.B) > 0 && sameShape(g.A, len(g.B)) }
 
 // Dim returns len(B).
 func (g Affine) Dim() int { return len(g.B) }
